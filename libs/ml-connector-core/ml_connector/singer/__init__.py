@@ -1,0 +1,1 @@
+"""Singer SDK plumbing shared by every ml-connector tap."""

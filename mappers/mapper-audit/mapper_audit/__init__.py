@@ -1,0 +1,1 @@
+"""mapper-audit: an audit record per record, warehouse-exact decimals, failures to the dead-letter queue."""

@@ -1,0 +1,1 @@
+"""IFS Cloud emulator tests."""

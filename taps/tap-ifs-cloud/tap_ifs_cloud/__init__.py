@@ -1,0 +1,1 @@
+"""tap-ifs-cloud: IFS Cloud OData projections as Singer streams."""

@@ -1,0 +1,58 @@
+"""Supplier invoices and their lines, enriched before they are emitted.
+
+Invoices get the supplier's name; lines get their cost center's description and whether it is active
+(both null when the cost center is unknown, so the mapper can quarantine the line with a reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from singer_sdk import typing as th
+from typing_extensions import override
+
+from tap_ifs_cloud import catalog
+from tap_ifs_cloud.client import IFSStream
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+
+class SupplierInvoicesStream(IFSStream):
+    spec = catalog.SUPPLIER_INVOICES
+
+    @override
+    def extra_properties(self) -> dict[str, Any]:
+        return th.PropertiesList(
+            th.Property("supplier_name", th.StringType, description="Name of the supplier (Identity)."),
+        ).to_dict()["properties"]
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        self.ifs_tap.ensure_lookup("suppliers")
+        lookups = self.ifs_tap.lookups
+        for record in super().get_records(context):
+            record["supplier_name"] = lookups.supplier_name(record.get("Identity"))
+            yield record
+
+
+class SupplierInvoiceLinesStream(IFSStream):
+    spec = catalog.SUPPLIER_INVOICE_LINES
+
+    @override
+    def extra_properties(self) -> dict[str, Any]:
+        return th.PropertiesList(
+            th.Property("cost_center_description", th.StringType, description="Description of the cost center."),
+            th.Property("cost_center_active", th.BooleanType,
+                        description="Cost center valid today; null when the cost center is unknown."),
+        ).to_dict()["properties"]
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        self.ifs_tap.ensure_lookup("cost_centers")
+        lookups, code_field = self.ifs_tap.lookups, self.ifs_tap.cost_center_field
+        for record in super().get_records(context):
+            description, active = lookups.cost_center(record.get("Company"), record.get(code_field))
+            record["cost_center_description"], record["cost_center_active"] = description, active
+            yield record

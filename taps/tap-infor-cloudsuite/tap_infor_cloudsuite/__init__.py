@@ -1,0 +1,1 @@
+"""Singer tap for Infor CloudSuite M3 through the ION API Gateway."""
