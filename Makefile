@@ -37,7 +37,7 @@ $(SNOWFLAKE_VENV)/.setup-done: libs/ml-connector-core/pyproject.toml sandbox/pyp
 	$(PYTHON) -m venv $(SNOWFLAKE_VENV)
 	$(SNOWFLAKE_VENV)/bin/pip install --quiet --upgrade pip
 	$(SNOWFLAKE_VENV)/bin/pip install --quiet -e libs/ml-connector-core -e sandbox -e mappers/mapper-audit \
-		-e "targets/target-snowflake-fakesnow[test]" pytest==9.0.3
+		-e "targets/target-snowflake-fakesnow[test]" pytest==9.2.0
 	touch $@
 
 test-snowflake: $(SNOWFLAKE_VENV)/.setup-done
