@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 5000
 PACKAGES := -e libs/ml-connector-core -e sandbox -e taps/tap-infor-cloudsuite -e taps/tap-ifs-cloud \
-	-e targets/target-servicenow-s2p -e mappers/mapper-audit
+	-e taps/tap-ledger-replay -e targets/target-servicenow-s2p -e mappers/mapper-audit -e mappers/mapper-gl-vendor
 SETUP_INPUTS := requirements-dev.txt $(wildcard libs/*/pyproject.toml sandbox/pyproject.toml taps/*/pyproject.toml targets/*/pyproject.toml mappers/*/pyproject.toml)
 # target-snowflake pins its own SDK and heavy connector: its tests get a venv of their own
 SNOWFLAKE_VENV := .venvs/snowflake
@@ -52,9 +52,12 @@ sandbox-down: setup
 
 run: plugins sandbox-up
 	$(BIN)/meltano run infor-to-servicenow
+	$(BIN)/meltano run ifs-to-servicenow
+	$(BIN)/meltano run infor-to-snowflake-sandbox
 
 demo: run
-	$(BIN)/ml-connector audit run --last
+	@for job in infor-to-servicenow ifs-to-servicenow infor-to-snowflake; do \
+		echo; echo "== $$job =="; $(BIN)/ml-connector audit run --last --job $$job; done
 	@echo
 	@echo "The sandbox is still running: inspect it with"
 	@echo "  $(BIN)/ml-connector sandbox status"
@@ -67,8 +70,9 @@ test: plugins postgres test-snowflake
 test-fast: setup
 	$(BIN)/python -m pytest -m "not e2e"
 
+# e.g. make bench BENCH_ARGS='--pair snowflake --sizes 100000,1000000'
 bench: plugins
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	-$(BIN)/ml-connector sandbox down

@@ -6,7 +6,6 @@ loads the audit stream into its own table in the same run as the data.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -76,7 +75,7 @@ class AuditMapper(InlineMapper):
 
     @cached_property
     def run_id(self) -> str:
-        return self.config.get("run_id") or os.environ.get("MELTANO_RUN_ID") or current_run_id()
+        return self.config.get("run_id") or current_run_id()
 
     @cached_property
     def ledger(self) -> Ledger:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
+
+from ml_connector_sandbox.common.settings import apply_partial, settings_dict
 
 
 @dataclass
@@ -21,16 +23,10 @@ class FaultSettings:
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a partial update, rejecting unknown fields so a typo in a test fails loudly."""
-        known = {f.name for f in fields(self)}
-        unknown = set(changes) - known
-        if unknown:
-            msg = f"unknown fault setting(s): {', '.join(sorted(unknown))}"
-            raise ValueError(msg)
-        for name, value in changes.items():
-            setattr(self, name, value)
+        apply_partial(self, changes, kind="fault setting")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return settings_dict(self)
 
 
 @dataclass

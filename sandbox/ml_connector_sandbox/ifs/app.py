@@ -5,31 +5,30 @@ Per request: stats → faults → auth → rate limit → handler.
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import binascii
 import math
 import secrets
-import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
-from urllib.parse import parse_qsl, unquote
+from typing import Any
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ml_connector_sandbox.common.admin import AdminHooks, admin_routes
-from ml_connector_sandbox.common.faults import FaultInjector
+from ml_connector_sandbox.common.emulator import EmulatorRuntime
+from ml_connector_sandbox.common.http import (
+    bearer_token,
+    client_credentials,
+    orjson_response,
+    urlencoded_form,
+)
+from ml_connector_sandbox.common.pipeline import counted, counted_routes, inject_faults
 from ml_connector_sandbox.common.ratelimit import SlidingWindowLimiter
 from ml_connector_sandbox.common.settings import apply_partial, settings_dict
-from ml_connector_sandbox.common.stats import RequestStats
 from ml_connector_sandbox.ifs import catalog, odata, query
 from ml_connector_sandbox.ifs.mutate import mutate
 from ml_connector_sandbox.ifs.store import IfsStore
-from ml_connector_sandbox.ion.auth import TokenStore  # generic opaque-token store, shared with ION
 
 _JSON = "application/json;odata.metadata=minimal"
 GRANTED_SCOPE = "openid audience microprofile-jwt profile email"
@@ -58,16 +57,9 @@ class IfsCredentials:
 
 
 @dataclass
-class IfsRuntime:
-    """Everything the routes share; tests reach in (e.g. `tokens.clock`) to travel in time."""
+class IfsRuntime(EmulatorRuntime[IfsSettings, IfsStore, IfsCredentials]):
+    """The shared runtime plus the per-client quota, rebuilt when its setting changes."""
 
-    settings: IfsSettings
-    store: IfsStore
-    credentials: IfsCredentials
-    clock: Callable[[], float] = time.time
-    tokens: TokenStore = field(default_factory=TokenStore)
-    stats: RequestStats = field(default_factory=RequestStats)
-    faults: FaultInjector = field(default_factory=FaultInjector)
     quota: SlidingWindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,23 +77,11 @@ class IfsRuntime:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None, media: str = _JSON) -> Response:
-    return Response(orjson.dumps(body), status_code=status, headers=headers, media_type=media)
+    return orjson_response(body, status, headers, media)
 
 
 def _error(err: odata.ODataError, headers: dict[str, str] | None = None) -> Response:
     return _json(err.body(), err.status, headers)
-
-
-def _client(request: Request, form: dict[str, str]) -> tuple[str, str] | None:
-    """client_secret_post (what IFS documents) or HTTP Basic."""
-    header = request.headers.get("authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            user, sep, password = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return (unquote(user), unquote(password)) if sep else None
-    return (form["client_id"], form.get("client_secret", "")) if "client_id" in form else None
 
 
 def _jwt_like() -> str:
@@ -113,29 +93,17 @@ def create_app(rt: IfsRuntime) -> Starlette:
     """The IFS emulator's ASGI app over one runtime."""
     creds = rt.credentials
 
-    def counted(route: str | Callable[[Request], str], *, api: bool) -> Callable[..., Any]:
-        def wrap(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-            async def handler(request: Request) -> Response:
-                response = await endpoint(request)
-                rt.stats.record(route(request) if callable(route) else route, response.status_code, api=api)
-                return response
-
-            return handler
-
-        return wrap
-
     async def token(request: Request) -> Response:
         if request.path_params["realm"] != creds.realm:
             return _json({"error": "Realm does not exist"}, 404, media="application/json")
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+        form = await urlencoded_form(request)
+        if form is None:
             return _json({"error": "invalid_request", "error_description": "Missing form parameter: grant_type"},
                          400, media="application/json")
-        # Parsed by hand: the sandbox does not depend on python-multipart.
-        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         if form.get("grant_type") != "client_credentials":
             return _json({"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"},
                          400, media="application/json")
-        if _client(request, form) != (creds.client_id, creds.client_secret):
+        if client_credentials(request, form) != (creds.client_id, creds.client_secret):
             return _json({"error": "unauthorized_client",
                           "error_description": "Invalid client or Invalid client credentials"},
                          401, media="application/json")
@@ -168,18 +136,14 @@ def create_app(rt: IfsRuntime) -> Starlette:
 
     async def gate(request: Request) -> Response | None:
         """Faults, then the bearer token, then the per-client quota."""
-        decision = rt.faults.decide()
-        if decision.revoke_tokens:
-            rt.tokens.revoke_all_access()
-        if decision.delay_seconds:
-            await asyncio.sleep(decision.delay_seconds)
-        if decision.status == 429:
-            retry = SlidingWindowLimiter.retry_after_header(rt.faults.settings.retry_after_seconds)
-            return _error(odata.ODataError(429, "TOO_MANY_REQUESTS", "Too many requests."), {"Retry-After": retry})
-        if decision.status is not None:
-            return _error(odata.ODataError(decision.status, "ODP_SERVER_ERROR", "An unexpected error occurred."))
-        header = request.headers.get("authorization", "")
-        client = rt.tokens.validate(header[7:].strip()) if header[:7].lower() == "bearer " else None
+        fault = await inject_faults(rt.faults, rt.tokens.revoke_all_access)
+        if fault is not None and fault.status == 429:
+            return _error(odata.ODataError(429, "TOO_MANY_REQUESTS", "Too many requests."),
+                          {"Retry-After": str(fault.retry_after)})
+        if fault is not None:
+            return _error(odata.ODataError(fault.status, "ODP_SERVER_ERROR", "An unexpected error occurred."))
+        token = bearer_token(request)
+        client = rt.tokens.validate(token) if token is not None else None
         if client is None:
             return _error(odata.ODataError(401, "UNAUTHORIZED", "Unauthorized."),
                           {"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -221,17 +185,18 @@ def create_app(rt: IfsRuntime) -> Starlette:
         update_settings=rt.update_settings, revoke_tokens=rt.tokens.revoke_all_access,
         mutate=lambda body: mutate(rt.store, body, rt.clock()),
     )
-    admin = [Route(r.path, counted("_sandbox", api=False)(r.endpoint), methods=sorted(r.methods or ()))
-             for r in admin_routes(hooks)]
+    stats = rt.stats
     odata_path = "/{area}/ifsapplications/{kind}/v1/{service}"
     routes = [
-        *admin,
-        Route("/auth/realms/{realm}/protocol/openid-connect/token", counted("token", api=False)(token),
+        *counted_routes(stats, admin_routes(hooks), "_sandbox", api=False),
+        Route("/auth/realms/{realm}/protocol/openid-connect/token", counted(stats, "token", api=False)(token),
               methods=["POST"]),
-        Route("/auth/realms/{realm}/.well-known/openid-configuration", counted("discovery", api=False)(discovery)),
-        Route(odata_path + "/", counted(odata_route, api=True)(entity_set)),
-        Route(odata_path + "/{entity_set}", counted(odata_route, api=True)(entity_set)),
-        Route("/{path:path}", counted("unknown", api=False)(_not_found), methods=["GET", "POST", "PUT", "PATCH"]),
+        Route("/auth/realms/{realm}/.well-known/openid-configuration",
+              counted(stats, "discovery", api=False)(discovery)),
+        Route(odata_path + "/", counted(stats, odata_route, api=True)(entity_set)),
+        Route(odata_path + "/{entity_set}", counted(stats, odata_route, api=True)(entity_set)),
+        Route("/{path:path}", counted(stats, "unknown", api=False)(_not_found),
+              methods=["GET", "POST", "PUT", "PATCH"]),
     ]
     app = Starlette(routes=routes)
     app.state.ifs = rt

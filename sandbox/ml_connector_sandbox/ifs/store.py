@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ml_connector_sandbox.common.sqlite import SqliteStore
 from ml_connector_sandbox.ifs.catalog import CHANGE_FIELD, ENTITY_SETS, SQL_TYPES, DTS, EntitySet
 
 
-class IfsStore:
+class IfsStore(SqliteStore):
     """Thin access layer; identifiers come from the catalogue only, values are always parameters."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        # The ASGI server may call from a worker thread; the event loop serialises access.
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-
-    def close(self) -> None:
-        self.conn.close()
+    meta_table = "ifs_meta"
 
     def is_seeded(self) -> bool:
         found = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name='ifs_meta'").fetchone()[0]
@@ -42,42 +33,16 @@ class IfsStore:
                 first = f"{s.company_field}, " if s.company_field else ""
                 conn.execute(f'CREATE INDEX "{s.table}_chg" ON "{s.table}" ({first}{CHANGE_FIELD})')
 
-    def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO ifs_meta (key, value) VALUES (?, ?)", (key, value))
-
-    def meta(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT key, value FROM ifs_meta").fetchall())
-
-    def transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
-
     def insert_many(self, s: EntitySet, rows: Iterable[Sequence[Any]]) -> None:
         """Bulk insert rows given in `s.columns` order."""
         marks = ", ".join("?" * len(s.columns))
         self.conn.executemany(f'INSERT INTO "{s.table}" ({", ".join(s.columns)}) VALUES ({marks})', rows)
-
-    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
 
     def count(self, table: str) -> int:
         return int(self.conn.execute(f'SELECT count(*) FROM "{ENTITY_SETS[table].table}"').fetchone()[0])
 
     def companies(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT Company FROM companies ORDER BY Company")]
-
-
-class _Transaction:
-    """`BEGIN`/`COMMIT` around a block; rolls back when the block raises."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN")
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def _create_sql(s: EntitySet) -> str:

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import binascii
 import math
-import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
-from urllib.parse import parse_qsl, unquote
+from typing import Any
+from urllib.parse import unquote
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ml_connector_sandbox.common.admin import AdminHooks, admin_routes
-from ml_connector_sandbox.common.faults import FaultInjector
+from ml_connector_sandbox.common.emulator import EmulatorRuntime
+from ml_connector_sandbox.common.http import (
+    bearer_token,
+    client_credentials,
+    orjson_response,
+    urlencoded_form,
+)
+from ml_connector_sandbox.common.pipeline import counted, counted_routes, inject_faults
 from ml_connector_sandbox.common.ratelimit import SlidingWindowLimiter
 from ml_connector_sandbox.common.settings import apply_partial, settings_dict
-from ml_connector_sandbox.common.stats import RequestStats
 from ml_connector_sandbox.ion import programs
-from ml_connector_sandbox.ion.auth import TokenStore
 from ml_connector_sandbox.ion.files import DEFAULT_COMPANY
 from ml_connector_sandbox.ion.mutate import mutate
 from ml_connector_sandbox.ion.store import M3Store
@@ -56,16 +56,9 @@ class IonCredentials:
 
 
 @dataclass
-class IonRuntime:
-    """Everything the routes share; tests reach in here (e.g. `tokens.clock`) to travel in time."""
+class IonRuntime(EmulatorRuntime[IonSettings, M3Store, IonCredentials]):
+    """The shared runtime plus the tenant's companies, the API quota and the authentication limit."""
 
-    settings: IonSettings
-    store: M3Store
-    credentials: IonCredentials
-    clock: Callable[[], float] = time.time
-    tokens: TokenStore = field(default_factory=TokenStore)
-    stats: RequestStats = field(default_factory=RequestStats)
-    faults: FaultInjector = field(default_factory=FaultInjector)
     companies: tuple[int, ...] = ()
     quota: SlidingWindowLimiter = field(init=False)
     auth_limit: SlidingWindowLimiter = field(init=False)
@@ -88,34 +81,11 @@ class IonRuntime:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status_code=status, headers=headers, media_type="application/json")
+    return orjson_response(body, status, headers)
 
 
 def _oauth_error(error: str, description: str, status: int) -> Response:
     return _json({"error": error, "error_description": description}, status, {"Cache-Control": "no-store"})
-
-
-def _client_auth(request: Request, form: dict[str, str]) -> tuple[str, str] | None:
-    """Client credentials from HTTP Basic (preferred) or from the form body."""
-    header = request.headers.get("authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        user, sep, password = decoded.partition(":")
-        return (unquote(user), unquote(password)) if sep else None
-    if "client_id" in form:
-        return form["client_id"], form.get("client_secret", "")
-    return None
-
-
-async def _form(request: Request) -> dict[str, str] | None:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        return None
-    # Parsed here rather than with request.form() so the sandbox needs no python-multipart.
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return dict(parse_qsl(body, keep_blank_values=True))
 
 
 def _split_matrix(segment: str) -> tuple[str, dict[str, str]]:
@@ -160,18 +130,6 @@ def create_app(rt: IonRuntime) -> Starlette:
     """The ION emulator's ASGI app over one runtime (settings, store, credentials, tokens)."""
     creds = rt.credentials
 
-    def counted(route: str | Callable[[Request], str], *, api: bool) -> Callable[[Callable[[Request], Awaitable[Response]]], Any]:
-        def wrap(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-            async def handler(request: Request) -> Response:
-                response = await endpoint(request)
-                key = route(request) if callable(route) else route
-                rt.stats.record(key, response.status_code, api=api)
-                return response
-
-            return handler
-
-        return wrap
-
     def tenant_ok(request: Request) -> bool:
         return request.path_params.get("ti") == creds.tenant
 
@@ -181,10 +139,10 @@ def create_app(rt: IonRuntime) -> Starlette:
         wait = rt.auth_limit.check(creds.tenant)
         if wait is not None:
             return _json({"error": "too_many_requests"}, 429, {"Retry-After": rt.retry_after(wait)})
-        form = await _form(request)
+        form = await urlencoded_form(request)
         if form is None:
             return _oauth_error("invalid_request", "Content-Type must be application/x-www-form-urlencoded", 400)
-        client = _client_auth(request, form)
+        client = client_credentials(request, form)
         if client != (creds.client_id, creds.client_secret):
             return _oauth_error("invalid_client", "Client authentication failed", 401)
         ttl = float(rt.settings.token_ttl_seconds)
@@ -208,29 +166,24 @@ def create_app(rt: IonRuntime) -> Starlette:
     async def revoke(request: Request) -> Response:
         if not tenant_ok(request):
             return _json({"error": "Not Found"}, 404)
-        form = await _form(request)
+        form = await urlencoded_form(request)
         if form is None:
             return _oauth_error("invalid_request", "Content-Type must be application/x-www-form-urlencoded", 400)
-        if _client_auth(request, form) != (creds.client_id, creds.client_secret):
+        if client_credentials(request, form) != (creds.client_id, creds.client_secret):
             return _oauth_error("invalid_client", "Client authentication failed", 401)
         rt.tokens.revoke(form.get("token", ""), creds.client_id)
         return Response(status_code=200)  # RFC 7009: unknown tokens are not an error
 
     async def execute(request: Request) -> Response:
-        decision = rt.faults.decide()
-        if decision.revoke_tokens:
-            rt.tokens.revoke_all_access()
-        if decision.delay_seconds:
-            await asyncio.sleep(decision.delay_seconds)
-        if decision.status == 429:
-            retry = SlidingWindowLimiter.retry_after_header(rt.faults.settings.retry_after_seconds)
-            return _json({"error": "Too Many Requests"}, 429, {"Retry-After": retry})
-        if decision.status is not None:
-            return _json({"error": "Internal Server Error"}, decision.status)
+        fault = await inject_faults(rt.faults, rt.tokens.revoke_all_access)
+        if fault is not None and fault.status == 429:
+            return _json({"error": "Too Many Requests"}, 429, {"Retry-After": str(fault.retry_after)})
+        if fault is not None:
+            return _json({"error": "Internal Server Error"}, fault.status)
         if not tenant_ok(request):
             return _json({"error": "Not Found"}, 404)
-        header = request.headers.get("authorization", "")
-        client = rt.tokens.validate(header[7:].strip()) if header[:7].lower() == "bearer " else None
+        token = bearer_token(request)
+        client = rt.tokens.validate(token) if token is not None else None
         if client is None:
             return _json({"error": "Unauthorized"}, 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
         wait = rt.quota.check(client)
@@ -264,17 +217,15 @@ def create_app(rt: IonRuntime) -> Starlette:
         revoke_tokens=rt.tokens.revoke_all_access,
         mutate=lambda body: mutate(rt.store, body, rt.clock()),
     )
-    admin = [
-        Route(r.path, counted("_sandbox", api=False)(r.endpoint), methods=sorted(r.methods or ()))
-        for r in admin_routes(hooks)
-    ]
+    stats = rt.stats
     routes = [
-        *admin,
-        Route("/{ti}/as/token.oauth2", counted("token", api=False)(token), methods=["POST"]),
-        Route("/{ti}/as/revoke_token.oauth2", counted("revoke", api=False)(revoke), methods=["POST"]),
-        Route("/{ti}/M3/m3api-rest/v2/execute/{program}/{transaction}", counted(m3_route, api=True)(execute),
-              methods=["GET"]),
-        Route("/{path:path}", counted("unknown", api=False)(not_found), methods=["GET", "POST", "PUT", "DELETE"]),
+        *counted_routes(stats, admin_routes(hooks), "_sandbox", api=False),
+        Route("/{ti}/as/token.oauth2", counted(stats, "token", api=False)(token), methods=["POST"]),
+        Route("/{ti}/as/revoke_token.oauth2", counted(stats, "revoke", api=False)(revoke), methods=["POST"]),
+        Route("/{ti}/M3/m3api-rest/v2/execute/{program}/{transaction}",
+              counted(stats, m3_route, api=True)(execute), methods=["GET"]),
+        Route("/{path:path}", counted(stats, "unknown", api=False)(not_found),
+              methods=["GET", "POST", "PUT", "DELETE"]),
     ]
     app = Starlette(routes=routes)
     app.state.ion = rt

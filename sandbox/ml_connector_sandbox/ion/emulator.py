@@ -4,49 +4,31 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
-from starlette.applications import Starlette
-
+from ml_connector_sandbox.common.emulator import (
+    SeededEmulatorHandle,
+    credentials_path,
+    load_or_create_credentials_as,
+    seed_if_needed,
+)
 from ml_connector_sandbox.ion.app import IonCredentials, IonRuntime, IonSettings, create_app
 from ml_connector_sandbox.ion import seed as seeding
 from ml_connector_sandbox.ion.store import M3Store
 
 TENANT = "MLC_TST"
 
-
-@dataclass
-class EmulatorHandle:
-    """What the supervisor needs: the ASGI app, the credentials to publish, and a way to close the store."""
-
-    app: Starlette
-    credentials: dict[str, Any]
-    runtime: IonRuntime
-    name: str = "ion"
-    seeded_counts: dict[str, int] = field(default_factory=dict)
-
-    def close(self) -> None:
-        self.runtime.store.close()
+EmulatorHandle = SeededEmulatorHandle[IonRuntime]
 
 
-def _load_or_create_credentials(path: Path) -> IonCredentials:
-    """Secrets are generated once and reused so a sandbox restart does not invalidate client configs."""
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return IonCredentials(**{k: data[k] for k in ("tenant", "client_id", "client_secret", "saak", "sask")})
-    creds = IonCredentials(
+def _new_credentials() -> IonCredentials:
+    return IonCredentials(
         tenant=TENANT,
         client_id=f"{TENANT}~{secrets.token_urlsafe(24)}",
         client_secret=secrets.token_urlsafe(32),
         saak=f"{TENANT}#{secrets.token_urlsafe(24)}",
         sask=secrets.token_urlsafe(32),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(creds), indent=2), encoding="utf-8")
-    path.chmod(0o600)
-    return creds
 
 
 def _write_ionapi(path: Path, creds: IonCredentials, base_url: str) -> None:
@@ -76,12 +58,9 @@ def build(data_dir: Path, *, base_url: str, scale: int = 5000, seed: int = 42, f
     data_dir.mkdir(parents=True, exist_ok=True)
     base_url = base_url.rstrip("/")
     store = M3Store(data_dir / "m3.db")
-    counts: dict[str, int] = {}
-    if fresh or not store.is_seeded():
-        counts = seeding.seed(store, scale=scale, seed=seed)
-    cred_dir = data_dir / "credentials"
-    creds = _load_or_create_credentials(cred_dir / "ion.json")
-    ionapi_path = cred_dir / "ml-connector.ionapi"
+    counts = seed_if_needed(store, fresh=fresh, seed=lambda s: seeding.seed(s, scale=scale, seed=seed))
+    creds = load_or_create_credentials_as(data_dir, "ion", IonCredentials, _new_credentials)
+    ionapi_path = credentials_path(data_dir, "ion").parent / "ml-connector.ionapi"
     _write_ionapi(ionapi_path, creds, base_url)
     runtime = IonRuntime(settings=IonSettings(), store=store, credentials=creds)
     published = {
@@ -94,4 +73,5 @@ def build(data_dir: Path, *, base_url: str, scale: int = 5000, seed: int = 42, f
         "api_base_url": f"{base_url}/{creds.tenant}/M3/m3api-rest/v2",
         "ionapi_path": str(ionapi_path),
     }
-    return EmulatorHandle(app=create_app(runtime), credentials=published, runtime=runtime, seeded_counts=counts)
+    return EmulatorHandle(name="ion", app=create_app(runtime), credentials=published, close=store.close,
+                          runtime=runtime, seeded_counts=counts)

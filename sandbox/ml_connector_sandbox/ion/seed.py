@@ -38,6 +38,28 @@ _LINE_TEXT = ("Monthly service", "Spare parts", "Freight charge", "Consulting ho
               "Material delivery", "Réparation", "Wartung", "Cleaning", "Subscription")
 
 
+
+# Share of transaction lines coded to a locked account or cost center (and, times ten, of invoices from a
+# blocked supplier): rare, as in a real ledger, but present so quarantine has something to catch.
+AWKWARD_RATE = 0.002
+
+
+class Codes:
+    """Accounting-dimension codes of one division, split into active and locked."""
+
+    def __init__(self) -> None:
+        self.active: list[str] = []
+        self.locked: list[str] = []
+
+    def add(self, code: str, *, locked: bool) -> None:
+        (self.locked if locked else self.active).append(code)
+
+    def pick(self, rng: random.Random) -> str:
+        if self.locked and rng.random() < AWKWARD_RATE:
+            return rng.choice(self.locked)
+        return rng.choice(self.active)
+
+
 def money(micro: int) -> str:
     """Format micro-units as an M3 decimal string: no exponent, no trailing zeros, at most 6 decimals."""
     sign = "-" if micro < 0 else ""
@@ -111,9 +133,9 @@ class _Seeder:
         n_sup = max(40, self.scale // 100)
         n_cus = max(20, self.scale // 200)
         n_itm = max(50, self.scale // 50)
-        self.suppliers: dict[int, list[tuple[str, str, str]]] = {}
+        self.suppliers: dict[int, list[tuple[str, str, str, str]]] = {}  # SUNO, CUCD, TEPY, STAT
         self.items: dict[int, list[tuple[str, str, str]]] = {}
-        self.dims: dict[tuple[int, str], tuple[list[str], list[str]]] = {}
+        self.dims: dict[tuple[int, str], tuple[Codes, Codes]] = {}
         for cono, divi, locd, _ in _DIVISIONS:
             self.add("CMNDIV", (cono, divi, _COMPANY_NAMES[cono], _DIVISION_NAMES[(cono, divi)], locd,
                                 *self.audit(HISTORY_DAYS)))
@@ -130,7 +152,7 @@ class _Seeder:
                     rng.choice(("CHK", "BGR", "SWI", "TRF")), f"{cscd}{rng.randrange(10**9):09d}",
                     f"+{rng.randint(1, 99)} {rng.randrange(10**7):07d}", f"{rng.choice(_NAME_A)}weg {n}",
                     town, f"{rng.randrange(10**5):05d}", cscd, lncd, *self.audit(self.created_offset())))
-                sups.append((suno, cucd, tepy))
+                sups.append((suno, cucd, tepy, stat))
             self.suppliers[cono] = sups
             for n in range(1, n_cus + 1):
                 cscd, cucd, _, _ = rng.choice(_COUNTRIES)
@@ -150,23 +172,35 @@ class _Seeder:
         rng = self.rng
         return f"{rng.choice(_NAME_A)} {rng.choice(_NAME_B)} {rng.choice(_NAME_C)}"
 
-    def _gl_accounts(self, cono: int, divi: str) -> list[str]:
+    def _gl_accounts(self, cono: int, divi: str) -> Codes:
         rng = self.rng
         codes = [str(c) for c in rng.sample(range(1000, 9000), 100)]
         codes += [str(c) for c in rng.sample(range(10000, 999999), 20)]
         codes.sort()
+        dims = Codes()
         for code in codes:
             name = f"{rng.choice(_GL_NAMES)} {code}"
-            self.add("FCHACC", (cono, divi, 1, code, name, name[:15], 1 if rng.random() < 0.08 else 0,
-                                *self.audit(self.created_offset())))
-        return codes
+            locked = rng.random() < 0.08
+            dims.add(code, locked=locked)
+            self.add("FCHACC", (cono, divi, 1, code, name, name[:15], int(locked), *self.audit(self.created_offset())))
+        return dims
 
-    def _cost_centers(self, cono: int, divi: str) -> list[str]:
-        codes = [f"CC{100 + 10 * i}" for i in range(40)]
-        for code in codes:
-            self.add("FCHACC", (cono, divi, 2, code, f"Cost center {code} {divi}", code,
-                                1 if self.rng.random() < 0.1 else 0, *self.audit(self.created_offset())))
-        return codes
+    def _cost_centers(self, cono: int, divi: str) -> Codes:
+        dims = Codes()
+        for code in (f"CC{100 + 10 * i}" for i in range(40)):
+            locked = self.rng.random() < 0.1
+            dims.add(code, locked=locked)
+            self.add("FCHACC", (cono, divi, 2, code, f"Cost center {code} {divi}", code, int(locked),
+                                *self.audit(self.created_offset())))
+        return dims
+
+    def _supplier(self, cono: int) -> tuple[str, str, str]:
+        """Invoices and POs mostly come from active suppliers; a few from blocked ones (an awkward case)."""
+        rng = self.rng
+        while True:
+            suno, cucd, tepy, stat = rng.choice(self.suppliers[cono])
+            if stat == "20" or rng.random() < AWKWARD_RATE * 10:
+                return suno, cucd, tepy
 
     # -- transactions --------------------------------------------------------------------------------------
     def transactions(self) -> None:
@@ -178,7 +212,7 @@ class _Seeder:
         lines_done = invoice_no = 0
         while lines_done < self.scale:
             cono, divi, _, _ = rng.choices(_DIVISIONS, weights)[0]
-            suno, cucd, tepy = rng.choice(self.suppliers[cono])
+            suno, cucd, tepy = self._supplier(cono)
             accounts, centers = self.dims[(cono, divi)]
             n_lines = rng.randint(2, 6)
             unit = 10_000 if rng.random() < 0.7 else 1  # 70 % of invoices in cents, the rest with 6 decimals
@@ -212,7 +246,7 @@ class _Seeder:
                                 money(net + vtam), money(vtam), po, jr, "AP", "9" if paid else "0", *audit))
             for jsno, (l_puno, pnli, itno, ivqa, acam) in enumerate(lines, start=2):
                 amount = money(acam)
-                self.add("FGLEDG", (cono, divi, yea4, jr, jsno, 40, rng.choice(accounts), rng.choice(centers),
+                self.add("FGLEDG", (cono, divi, yea4, jr, jsno, 40, accounts.pick(rng), centers.pick(rng),
                                     amount, amount, cucd, f"{rng.choice(_LINE_TEXT)} {sino}", 1, l_puno, pnli,
                                     itno, str(ivqa), *audit))
             lines_done += len(lines)
@@ -240,7 +274,7 @@ class _Seeder:
             price = self.amount(unit, 1, 100_000)
             pnli = 10 * i
             self.add("MPLINE", (cono, po, pnli, 0, divi, itno, itds, str(qty), money(price), unms,
-                                money(qty * price), dwdt, "85", "85", rng.choice(accounts), rng.choice(centers),
+                                money(qty * price), dwdt, "85", "85", accounts.pick(rng), centers.pick(rng),
                                 *audit))
             out.append((po, pnli, itno, qty, qty * price))
         self.add("MPHEAD", (cono, po, divi, suno, ymd[created], dwdt, cucd, "PP1", tepy, "BUYER01", "F01",

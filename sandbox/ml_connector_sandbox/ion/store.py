@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ml_connector_sandbox.common.sqlite import SqliteStore
 from ml_connector_sandbox.ion.files import ALPHA, DATE, DECIMAL, FILES, NUMBER, M3File
 
 _SQL_TYPES = {ALPHA: "TEXT", NUMBER: "INTEGER", DATE: "INTEGER", DECIMAL: "TEXT"}
 
 
-class M3Store:
+class M3Store(SqliteStore):
     """Thin access layer; every statement is parameterised and identifiers come from the catalogue only."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        # The ASGI server (and TestClient) may call from a worker thread; access is serialised by the event loop.
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-
-    def close(self) -> None:
-        self.conn.close()
+    meta_table = "ion_meta"
 
     def is_seeded(self) -> bool:
         row = self.conn.execute(
@@ -42,40 +33,14 @@ class M3Store:
                 self.conn.execute(_create_table_sql(f))
                 self.conn.execute(f'CREATE INDEX "{f.name}_LMDT" ON "{f.name}" (CONO, LMDT)')
 
-    def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO ion_meta (key, value) VALUES (?, ?)", (key, value))
-
-    def meta(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT key, value FROM ion_meta").fetchall())
-
-    def transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
-
     def insert_many(self, file: M3File, rows: Iterable[Sequence[Any]]) -> None:
         """Bulk insert rows given in `file.columns` order."""
         cols = ", ".join(file.columns)
         marks = ", ".join("?" * len(file.columns))
         self.conn.executemany(f'INSERT INTO "{file.name}" ({cols}) VALUES ({marks})', rows)
 
-    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
-
     def companies(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT CONO FROM CMNDIV ORDER BY CONO")]
-
-
-class _Transaction:
-    """`BEGIN`/`COMMIT` around a block; rolls back when the block raises."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN")
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def _create_table_sql(f: M3File) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +14,7 @@ from starlette.routing import Route
 
 from ml_connector_sandbox.common.admin import AdminHooks, admin_routes
 from ml_connector_sandbox.common.faults import FaultInjector
+from ml_connector_sandbox.common.pipeline import inject_faults
 from ml_connector_sandbox.common.ratelimit import SlidingWindowLimiter
 from ml_connector_sandbox.common.settings import settings_dict
 from ml_connector_sandbox.common.stats import RequestStats
@@ -47,16 +47,11 @@ def _api(
 
 
 async def _serve(ctx: Context, request: Request, table_name: str, handler: Handler, kind: str) -> Response:
-    decision = ctx.faults.decide()
-    if decision.revoke_tokens:
-        ctx.tokens.revoke_all()
-    if decision.delay_seconds:
-        await asyncio.sleep(decision.delay_seconds)
-    if decision.status == 429:
-        retry = SlidingWindowLimiter.retry_after_header(ctx.faults.settings.retry_after_seconds)
-        return errors.rate_limited(ctx.settings.rate_limit_per_hour, retry)
-    if decision.status:
-        return errors.server_error(decision.status)
+    fault = await inject_faults(ctx.faults, ctx.tokens.revoke_all)
+    if fault is not None and fault.status == 429:
+        return errors.rate_limited(ctx.settings.rate_limit_per_hour, str(fault.retry_after))
+    if fault is not None:
+        return errors.server_error(fault.status)
     user = ctx.tokens.authenticate(request.headers.get("authorization", ""))
     if user is None:
         return errors.not_authenticated()

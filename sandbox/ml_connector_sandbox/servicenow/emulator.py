@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starlette.applications import Starlette
-
+from ml_connector_sandbox.common.emulator import (
+    EmulatorHandle,
+    credentials_path,
+    load_or_create_credentials,
+    write_credentials,
+)
 from ml_connector_sandbox.servicenow import platform
 from ml_connector_sandbox.servicenow.app import create_app
 from ml_connector_sandbox.servicenow.auth import Credentials
@@ -21,30 +22,20 @@ from ml_connector_sandbox.servicenow.store import Store
 USERNAME = "mlc.integration"
 
 
-@dataclass
-class EmulatorHandle:
-    app: Starlette
-    credentials: dict[str, Any]
-    close: Callable[[], None] = field(repr=False)
-    name: str = "servicenow"
+def _new_credentials() -> dict[str, Any]:
+    return {
+        "username": USERNAME,
+        "password": secrets.token_urlsafe(18),
+        "client_id": secrets.token_hex(16),
+        "client_secret": secrets.token_urlsafe(24),
+    }
 
 
 def _credentials(data_dir: Path, base_url: str) -> dict[str, Any]:
     """Generated once and kept, so `status --json` and later builds hand out the same secrets."""
-    path = data_dir / "credentials" / "servicenow.json"
-    if path.exists():
-        creds = json.loads(path.read_text())
-    else:
-        creds = {
-            "username": USERNAME,
-            "password": secrets.token_urlsafe(18),
-            "client_id": secrets.token_hex(16),
-            "client_secret": secrets.token_urlsafe(24),
-        }
-    creds["instance_url"] = base_url.rstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(creds, indent=2) + "\n")
-    path.chmod(0o600)
+    creds = load_or_create_credentials(data_dir, "servicenow", _new_credentials)
+    creds["instance_url"] = base_url.rstrip("/")  # the port may change between runs
+    write_credentials(credentials_path(data_dir, "servicenow"), creds)
     return creds
 
 
@@ -80,4 +71,4 @@ def build(
             creds["username"], creds["password"], creds["client_id"], creds["client_secret"]
         ),
     )
-    return EmulatorHandle(app=app, credentials=creds, close=store.close)
+    return EmulatorHandle(name="servicenow", app=app, credentials=creds, close=store.close)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -23,16 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
+from ml_connector_sandbox.common.emulator import EmulatorHandle
+
 USER, PASSWORD, ACCOUNT = "fake", "snow", "fakesnow"
 DATABASE = "ANALYTICS"
-
-
-@dataclass
-class EmulatorHandle:
-    app: Starlette
-    credentials: dict[str, Any]
-    close: Callable[[], None] = field(repr=False)
-    name: str = "snowflake"
 
 
 def _credentials(base_url: str, db_dir: Path) -> dict[str, Any]:
@@ -80,4 +72,4 @@ def build(
         fakesnow_server.sessions.clear()
         instance.duck_conn.close()
 
-    return EmulatorHandle(app=app, credentials=_credentials(base_url, db_dir), close=close)
+    return EmulatorHandle(name="snowflake", app=app, credentials=_credentials(base_url, db_dir), close=close)

@@ -32,13 +32,16 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property("tenant", th.StringType, description="Tenant host name: https://<tenant>.ifs.cloud."),
     th.Property("base_url", th.StringType, description="Overrides https://<tenant>.ifs.cloud (sandbox, "
                 "customer domains, on-premises), e.g. http://127.0.0.1:18763."),
-    th.Property("realm", th.StringType, required=True, description="IAM realm (namespace), e.g. 'acme1'. "
+    th.Property("realm", th.StringType, description="IAM realm (namespace), e.g. 'acme1'. "
                 "No documented naming rule: copy it from the IFS IAM client page."),
     th.Property("token_url", th.StringType, description="Overrides <base>/auth/realms/<realm>/protocol/"
                 "openid-connect/token."),
-    th.Property("client_id", th.StringType, required=True, description="IAM client id (confidential client)."),
-    th.Property("client_secret", th.StringType, required=True, secret=True,
+    th.Property("client_id", th.StringType, description="IAM client id (confidential client)."),
+    th.Property("client_secret", th.StringType, secret=True,
                 description="IAM client secret, or 'mlc-secret:NAME'."),
+    th.Property("credentials_file", th.StringType,
+                description="JSON file holding any of realm, client_id, client_secret (e.g. a mounted secret); "
+                "explicit settings win. realm, client_id and client_secret are required from one or the other."),
     th.Property("scope", th.StringType, default="openid microprofile-jwt", description="Token scope."),
     th.Property("companies", th.ArrayType(th.StringType), required=True,
                 description="Companies to extract (each is a state partition); must be Allowed Companies of "
@@ -59,6 +62,9 @@ CONFIG_SCHEMA = th.PropertiesList(
                 description="Refresh the token this long before it expires (IFS tokens live 180 s by default)."),
     th.Property("max_retries", th.IntegerType, default=8, description="Retries of a call on 429/5xx/timeouts."),
     th.Property("request_timeout_seconds", th.IntegerType, default=60, description="Timeout of one HTTP call."),
+    th.Property("suppliers_per_company", th.BooleanType, default=False,
+                description="Emit each (global) IFS supplier once per configured company, with Company set and "
+                "key (Company, SupplierId): for targets whose vendors belong to one company's ERP source."),
     th.Property("cost_center_code_part", th.StringType, default="B", allowed_values=list(CODE_PARTS),
                 description="Code part holding cost centers (Reference_Code<X>, field Code<X>)."),
     th.Property("streams", th.ObjectType(*(_stream_override(spec.name) for spec in SPECS)),

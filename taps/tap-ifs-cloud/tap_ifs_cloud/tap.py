@@ -5,24 +5,23 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from ml_connector.credentials import credentials_from
 from ml_connector.secrets import SecretsError, resolve_secret
 from ml_connector.singer.oauth import ClientCredentialsAuthenticator
-from ml_connector.singer.writer import BufferedMsgSpecWriter
-from singer_sdk import Stream, Tap
+from ml_connector.singer.tap import OrderedStreamsTap
 from singer_sdk.exceptions import ConfigValidationError
-from typing_extensions import override
 
-from tap_ifs_cloud.enrich import Lookups
+from tap_ifs_cloud.enrich import MISSING, Lookups
 from tap_ifs_cloud.settings import CONFIG_SCHEMA
 from tap_ifs_cloud.streams import STREAM_TYPES
 
 
-class TapIFSCloud(Tap):
+class TapIFSCloud(OrderedStreamsTap):
     """Companies, suppliers, GL accounts, cost centers, POs and supplier invoices from IFS Cloud."""
 
     name = "tap-ifs-cloud"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = BufferedMsgSpecWriter
+    stream_types = STREAM_TYPES
 
     @cached_property
     def base_url(self) -> str:
@@ -34,21 +33,34 @@ class TapIFSCloud(Tap):
         raise ConfigValidationError("set either 'tenant' (https://<tenant>.ifs.cloud) or 'base_url'")
 
     @cached_property
+    def iam(self) -> dict[str, Any]:
+        """realm, client_id and client_secret: explicit settings win over `credentials_file` (a mounted secret,
+        or the sandbox's `.sandbox/credentials/ifs.json`)."""
+        try:
+            found = credentials_from(self.config, ("realm", "client_id", "client_secret"))
+        except ValueError as exc:
+            raise ConfigValidationError(str(exc)) from None
+        missing = [k for k, v in found.items() if not v and not (k == "realm" and self.config.get("token_url"))]
+        if missing:
+            raise ConfigValidationError(f"set {', '.join(missing)} (or a credentials_file holding them)")
+        return found
+
+    @cached_property
     def token_url(self) -> str:
         return self.config.get("token_url") or (
-            f"{self.base_url}/auth/realms/{self.config['realm']}/protocol/openid-connect/token"
+            f"{self.base_url}/auth/realms/{self.iam['realm']}/protocol/openid-connect/token"
         )
 
     @cached_property
     def authenticator(self) -> ClientCredentialsAuthenticator:
         """One token cache per run, shared by every stream."""
         try:
-            secret = resolve_secret(self.config["client_secret"])
+            secret = resolve_secret(self.iam["client_secret"])
         except SecretsError as exc:
             raise ConfigValidationError(f"cannot resolve client_secret: {exc}") from None
         return ClientCredentialsAuthenticator(
             token_url=self.token_url,
-            client_id=self.config["client_id"],
+            client_id=self.iam["client_id"],
             client_secret=str(secret),
             scope=self.config.get("scope"),
             refresh_margin_seconds=float(self.config.get("token_refresh_margin_seconds", 30)),
@@ -83,16 +95,14 @@ class TapIFSCloud(Tap):
         finally:
             stream._full_read = False  # type: ignore[attr-defined]  # noqa: SLF001
 
-    @override
-    def discover_streams(self) -> list[Any]:
-        return [stream_type(self) for stream_type in STREAM_TYPES]
-
-    @property
-    @override
-    def streams(self) -> dict[str, Stream]:
-        """Streams in sync order: the SDK sorts them by name, but reference data must go first."""
-        rank = {stream_type.spec.name: i for i, stream_type in enumerate(STREAM_TYPES)}
-        return dict(sorted(super().streams.items(), key=lambda item: rank.get(item[0], len(rank))))
+    def header_date(self, stream: str, key: tuple[str, ...]) -> Any:
+        """A line's header date; reads the header stream once (not emitted) when a changed line's header did
+        not change in this run."""
+        found = self.lookups.header_date(stream, key)
+        if found is MISSING:
+            self.ensure_lookup(stream)
+            found = self.lookups.header_date(stream, key)
+        return None if found is MISSING else found
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ from typing import Any
 from ml_connector.ion.auth import IonApiAuthenticator
 from ml_connector.ion.ionapi import IonApiCredentials, IonApiFileError, parse_ionapi
 from ml_connector.secrets import SecretsError, resolve_secret
-from ml_connector.singer.writer import BufferedMsgSpecWriter
-from singer_sdk import Stream, Tap
+from ml_connector.singer.tap import OrderedStreamsTap
 from typing_extensions import override
 
 from tap_infor_cloudsuite.preflight import PreflightError, run_preflight
@@ -18,12 +17,12 @@ from tap_infor_cloudsuite.settings import CONFIG_SCHEMA
 from tap_infor_cloudsuite.streams import STREAM_TYPES
 
 
-class TapInforCloudSuite(Tap):
+class TapInforCloudSuite(OrderedStreamsTap):
     """Suppliers, GL accounts, cost centers, customers, items, POs, AP invoices and payments from M3."""
 
     name = "tap-infor-cloudsuite"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = BufferedMsgSpecWriter
+    stream_types = STREAM_TYPES
 
     @cached_property
     def ion_credentials(self) -> IonApiCredentials:
@@ -66,17 +65,6 @@ class TapInforCloudSuite(Tap):
             if company["cono"] == cono:
                 return company["divisions"]
         return []
-
-    @override
-    def discover_streams(self) -> list[Any]:
-        return [stream_type(self) for stream_type in STREAM_TYPES]
-
-    @property
-    @override
-    def streams(self) -> dict[str, Stream]:
-        """Streams in sync order: the SDK sorts them by name, but reference data must go first."""
-        rank = {stream_type.name: i for i, stream_type in enumerate(STREAM_TYPES)}
-        return dict(sorted(super().streams.items(), key=lambda item: rank.get(item[0], len(rank))))
 
     @override
     def sync_all(self) -> None:  # type: ignore[misc]  # final in the SDK; pre-flight must run first

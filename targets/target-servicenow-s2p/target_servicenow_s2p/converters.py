@@ -93,6 +93,20 @@ def _text(spec: Mapping[str, Any]) -> Converter:
     return lambda r, _c: to_text(_optional(r, name))
 
 
+def _first(spec: Mapping[str, Any]) -> Converter:
+    """First non-empty of several fields: the mapper's resolved code (`mlc_*`), else the source code."""
+    names = list(spec["fields"])
+
+    def convert(record: Mapping[str, Any], _ctx: Mapping[str, Any]) -> str:
+        for name in names:
+            text = to_text(record.get(name))
+            if text:
+                return text
+        return ""
+
+    return convert
+
+
 def _number(spec: Mapping[str, Any]) -> Converter:
     name = spec["field"]
 
@@ -172,8 +186,23 @@ def _sign(spec: Mapping[str, Any]) -> Converter:
     return lambda r, _c: negative if to_decimal(_field(r, name), name) < 0 else otherwise
 
 
+def _valid_today(spec: Mapping[str, Any]) -> Converter:
+    """`then` when today lies in [from, until] (missing bounds are open), else `else`: IFS states whether a
+    code part value is usable as a validity range, not as a flag."""
+    start, end = spec["fields"]
+    yes, no = str(spec.get("then", "true")), str(spec.get("else", "false"))
+
+    def convert(record: Mapping[str, Any], _ctx: Mapping[str, Any]) -> str:
+        today = dt.date.today().isoformat()
+        lower, upper = to_date(_optional(record, start), start), to_date(_optional(record, end), end)
+        return yes if (not lower or lower <= today) and (not upper or today <= upper) else no
+
+    return convert
+
+
 SPEC_KINDS: dict[str, Callable[[Mapping[str, Any]], Converter]] = {
     "text": _text,
+    "first": _first,
     "number": _number,
     "date": _date,
     "erp_source": _erp_source,
@@ -182,6 +211,7 @@ SPEC_KINDS: dict[str, Callable[[Mapping[str, Any]], Converter]] = {
     "difference": _difference,
     "ratio": _ratio,
     "sign": _sign,
+    "valid_today": _valid_today,
 }
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 from singer_sdk import typing as th
 
 from ml_connector.servicenow import AUTH_METHODS
+
+from target_servicenow_s2p.profiles import PROFILES
 
 DEFAULT_SCOPES = ["sn_shop", "sn_fin", "sn_spend_intg", "sn_fcms_intg"]
 DEFAULT_ROLES = ["sn_fcms_intg.integration_user", "import_transformer"]
@@ -34,12 +32,12 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property("ledger_url", th.StringType, description="Ledger database URL (default: the ledger default)"),
     th.Property("job_name", th.StringType, description="Job name in the ledger (default $MELTANO_JOB_NAME or adhoc)"),
     th.Property("source_system", th.StringType, default="infor_m3", description="Ledger source system"),
-    th.Property("mapping_profile", th.StringType, default="infor_m3", allowed_values=["infor_m3"],
-                description="Built-in mapping profile"),
+    th.Property("mapping_profile", th.StringType, default="infor_m3", allowed_values=list(PROFILES),
+                description="Built-in mapping profile: infor_m3 or ifs_cloud"),
     th.Property("stream_mappings", th.ObjectType(additional_properties=True),
                 description="Per-stream overrides: staging_table, target_table, fields, target_fields, "
                             "key_columns, rank, replace_fields"),
-    th.Property("erp_source_prefix", th.StringType, default="M3", description="erp_source = <prefix>-<CONO>"),
+    th.Property("erp_source_prefix", th.StringType, default="M3", description="erp_source = <prefix>-<company> (M3 for infor_m3, IFS for ifs_cloud)"),
     th.Property("preflight", th.BooleanType, default=True, description="Check the instance before the first write"),
     th.Property("required_scopes", th.ArrayType(th.StringType), default=DEFAULT_SCOPES,
                 description="S2P application scopes that must be active"),
@@ -47,22 +45,9 @@ CONFIG_SCHEMA = th.PropertiesList(
                 description="Roles the API user needs (soft check when sys_user_has_role is unreadable)"),
     th.Property("import_poll_timeout_seconds", th.NumberType, default=60,
                 description="How long to wait for an asynchronous import set to be processed"),
+    th.Property("alert_webhook_url", th.StringType, secret=True,
+                description="POST a JSON run summary here when records are dead-lettered (Slack-style 'text')"),
+    th.Property("alert_timeout_seconds", th.NumberType, default=10, description="Alert delivery timeout"),
     th.Property("validate_records", th.BooleanType, default=False,
                 description="JSON-schema validation of incoming records (off by default: see README)"),
 ).to_dict()
-
-
-CREDENTIAL_KEYS = ("client_id", "client_secret", "username", "password")
-
-
-def credentials(config: Mapping[str, Any]) -> dict[str, str | None]:
-    """The four credential settings, explicit values first, then `credentials_file`."""
-    from_file: dict[str, Any] = {}
-    path = config.get("credentials_file")
-    if path:
-        try:
-            from_file = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            msg = f"credentials_file {path} cannot be read as JSON ({type(exc).__name__})"
-            raise ValueError(msg) from None
-    return {key: config.get(key) or from_file.get(key) for key in CREDENTIAL_KEYS}

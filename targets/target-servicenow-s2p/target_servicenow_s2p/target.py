@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from functools import cached_property
@@ -14,13 +13,16 @@ from singer_sdk.contrib.msgspec import MsgSpecReader
 from singer_sdk.sinks import Sink
 from typing_extensions import override
 
+from ml_connector.alerts import run_alert, send_alert
 from ml_connector.ledger import Ledger
+from ml_connector.ledger.identity import current_job_name, current_run_id
 from ml_connector.secrets import protect, resolve_secret
 from ml_connector.servicenow import ServiceNowClient, build_authenticator
+from ml_connector.servicenow.credentials import credentials
 
 from target_servicenow_s2p.mapping import StreamMapping, build_mappings
 from target_servicenow_s2p.preflight import PreflightError, PreflightReport, log_report, run_preflight
-from target_servicenow_s2p.settings import CONFIG_SCHEMA, credentials
+from target_servicenow_s2p.settings import CONFIG_SCHEMA
 from target_servicenow_s2p.sinks import IgnoredStreamSink, ServiceNowSink
 from target_servicenow_s2p.summary import RunSummary
 
@@ -50,6 +52,10 @@ class TargetServiceNowS2P(Target):
     @cached_property
     def mappings(self) -> dict[str, StreamMapping]:
         return build_mappings(self.config.get("mapping_profile") or "infor_m3", self.config.get("stream_mappings"))
+
+    @property
+    def job_name(self) -> str:
+        return current_job_name(self.config.get("job_name"))
 
     @property
     def source_system(self) -> str:
@@ -98,9 +104,9 @@ class TargetServiceNowS2P(Target):
         """Open the ledger run on first use; run pre-flight before the first sink that will write."""
         with self._lock:
             if self._run_id is None:
-                job = self.config.get("job_name") or os.environ.get("MELTANO_JOB_NAME") or "adhoc"
+                job = self.job_name
                 self._run_id = self.ledger.start_run(
-                    job=job, plugin=PLUGIN, run_id=os.environ.get("MELTANO_RUN_ID") or None
+                    job=job, plugin=PLUGIN, run_id=current_run_id()
                 )
                 self.logger.info("ledger run %s (job %s)", self._run_id, job)
             if needs_instance and not self._preflight_done and self.config.get("preflight", True):
@@ -155,8 +161,12 @@ class TargetServiceNowS2P(Target):
             if self._finished or self._run_id is None:
                 return
             self._finished = True
-            self.ledger.finish_run(self._run_id, status=status, counts=self.summary.ledger_counts())
+            counts = self.summary.ledger_counts()
+            self.ledger.finish_run(self._run_id, status=status, counts=counts)
         self.logger.info("run %s %s\n%s", self._run_id, status, self.summary.table())
+        alert = run_alert(job=self.job_name, run_id=self._run_id, counts=counts, reporter=PLUGIN)
+        send_alert(self.config.get("alert_webhook_url"), alert, self.logger,
+                   timeout=float(self.config.get("alert_timeout_seconds") or 10))
 
     @override
     def process_endofpipe(self) -> None:

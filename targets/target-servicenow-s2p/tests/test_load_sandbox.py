@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import run_target, sn_rows, write_requests
+from sn_target_helpers import run_target, sn_rows, write_requests
 from m3_fixture import dataset, messages, to_singer
 
 from ml_connector.ledger import Ledger

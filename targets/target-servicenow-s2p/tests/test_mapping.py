@@ -110,7 +110,7 @@ def test_overrides_merge_and_new_streams() -> None:
 def test_credentials_file_fills_missing_settings_and_explicit_values_win(tmp_path) -> None:
     import json
 
-    from target_servicenow_s2p.settings import credentials
+    from ml_connector.servicenow.credentials import credentials
 
     path = tmp_path / "sn.json"
     path.write_text(json.dumps({"client_id": "from-file", "client_secret": "file-secret"}), encoding="utf-8")
@@ -123,8 +123,17 @@ def test_credentials_file_fills_missing_settings_and_explicit_values_win(tmp_pat
 def test_unreadable_credentials_file_names_the_setting(tmp_path) -> None:
     import pytest
 
-    from target_servicenow_s2p.settings import credentials
+    from ml_connector.servicenow.credentials import credentials
 
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="credentials_file"):
         credentials({"credentials_file": str(tmp_path / "bad.json")})
+
+
+def test_resolved_codes_from_the_mapper_win_over_source_codes() -> None:
+    from target_servicenow_s2p.converters import compile_spec
+
+    first = compile_spec({"as": "first", "fields": ["mlc_gl_account", "AIT1"]})
+    assert first({"AIT1": "6010", "mlc_gl_account": "60100"}, {}) == "60100"
+    assert first({"AIT1": "6010"}, {}) == "6010"  # without the mapper: the source code
+    assert first({"AIT1": "6010", "mlc_gl_account": ""}, {}) == "6010"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_target, write_requests
+from sn_target_helpers import run_target, write_requests
 from m3_fixture import dataset, messages, to_singer
 
 from target_servicenow_s2p.preflight import PreflightError

@@ -8,41 +8,27 @@ import tempfile
 from pathlib import Path
 
 from singer_sdk.testing import get_target_test_class
+from singer_sdk.testing import target_tests as sdk
 from singer_sdk.testing.suites import SingerTestSuite
-from singer_sdk.testing.target_tests import (
-    TargetArrayData,
-    TargetCamelcaseComplexSchema,
-    TargetCamelcaseTest,
-    TargetCliPrintsTest,
-    TargetDuplicateRecords,
-    TargetEncodedStringData,
-    TargetNoPrimaryKeys,
-    TargetOptionalAttributes,
-    TargetPrimaryKeyUpdates,
-    TargetRecordMissingOptionalFields,
-    TargetSchemaNoProperties,
-    TargetSchemaUpdates,
-    TargetSpecialCharsInAttributes,
-)
 
 from target_servicenow_s2p.target import TargetServiceNowS2P
 
 SUITE = SingerTestSuite(
     kind="target",
     tests=[
-        TargetArrayData,
-        TargetCamelcaseComplexSchema,
-        TargetCamelcaseTest,
-        TargetCliPrintsTest,
-        TargetDuplicateRecords,
-        TargetEncodedStringData,
-        TargetNoPrimaryKeys,
-        TargetOptionalAttributes,
-        TargetPrimaryKeyUpdates,
-        TargetRecordMissingOptionalFields,
-        TargetSchemaNoProperties,
-        TargetSchemaUpdates,
-        TargetSpecialCharsInAttributes,
+        sdk.TargetArrayData,
+        sdk.TargetCamelcaseComplexSchema,
+        sdk.TargetCamelcaseTest,
+        sdk.TargetCliPrintsTest,
+        sdk.TargetDuplicateRecords,
+        sdk.TargetEncodedStringData,
+        sdk.TargetNoPrimaryKeys,
+        sdk.TargetOptionalAttributes,
+        sdk.TargetPrimaryKeyUpdates,
+        sdk.TargetRecordMissingOptionalFields,
+        sdk.TargetSchemaNoProperties,
+        sdk.TargetSchemaUpdates,
+        sdk.TargetSpecialCharsInAttributes,
         # Excluded:
         # - TargetInvalidSchemaTest, TargetRecordBeforeSchemaTest, TargetRecordMissingKeyProperty: they expect
         #   an exception from SDK validation/key checks; this target keeps validation opt-in (validate_records)

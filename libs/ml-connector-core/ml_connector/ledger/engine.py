@@ -72,9 +72,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # FULL: each commit is on disk before the target moves on; costs ~2-3 ms per batch in WAL mode
     cursor.execute("PRAGMA synchronous=FULL")
-    # a million audit rows means indexes far larger than SQLite's 2 MB default page cache
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=268435456")
+    # a bounded 16 MB page cache and no mmap: a long load keeps the target's memory flat, and the OS
+    # page cache still holds the hot index pages of a ledger with millions of audit rows
+    cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
 

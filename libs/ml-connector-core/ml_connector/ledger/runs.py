@@ -10,6 +10,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.engine import Connection
 
 from ml_connector.ledger import codec
+from ml_connector.ledger.identity import DEFAULT_JOB
 from ml_connector.ledger.models import COUNTERS, RunSummary
 from ml_connector.ledger.schema import run_plugins, runs
 
@@ -66,6 +67,8 @@ def start(
         .values(run_id=run_id, job=job, plugins="", status=RUNNING, started_at=now, counts="{}")
         .on_conflict_do_nothing(index_elements=[runs.c.run_id])
     )
+    if job != DEFAULT_JOB:  # a plugin that knows the job names the run another plugin opened as "adhoc"
+        conn.execute(runs.update().where(runs.c.run_id == run_id, runs.c.job == DEFAULT_JOB).values(job=job))
     stmt = insert(run_plugins).values(
         run_id=run_id, plugin=plugin, status=RUNNING, started_at=now, finished_at=None, counts="{}"
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from ml_connector_sandbox.testing import RunningSandbox, run_sandbox
+from ml_connector_sandbox.testing import RunningSandbox, clean_admin, run_sandbox
 
 from ml_connector.servicenow import (
     ImportRowResult,
@@ -29,10 +29,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture
 def admin(sandbox: RunningSandbox) -> Any:
-    handle = sandbox.admin("servicenow")
-    handle.clear_faults()
-    handle.reset_stats()
-    return handle
+    return clean_admin(sandbox, "servicenow")
 
 
 def client_for(sandbox: RunningSandbox, method: str = "oauth_client_credentials", **kw: Any) -> ServiceNowClient:

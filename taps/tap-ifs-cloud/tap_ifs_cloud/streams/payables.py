@@ -1,7 +1,8 @@
 """Supplier invoices and their lines, enriched before they are emitted.
 
 Invoices get the supplier's name; lines get their cost center's description and whether it is active
-(both null when the cost center is unknown, so the mapper can quarantine the line with a reason).
+(both null when the cost center is unknown, so the mapper can quarantine the line with a reason), and
+their header's `InvoiceDate` as `invoice_date` (downstream an invoice is keyed by number plus that date).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from singer_sdk import typing as th
 from typing_extensions import override
 
 from tap_ifs_cloud import catalog
-from tap_ifs_cloud.client import IFSStream
+from tap_ifs_cloud.streams.purchasing import HeaderDateLines
+from tap_ifs_cloud.streams.reference import LookupSource
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 
-class SupplierInvoicesStream(IFSStream):
+class SupplierInvoicesStream(LookupSource):
     spec = catalog.SUPPLIER_INVOICES
 
     @override
@@ -37,12 +39,13 @@ class SupplierInvoicesStream(IFSStream):
             yield record
 
 
-class SupplierInvoiceLinesStream(IFSStream):
+class SupplierInvoiceLinesStream(HeaderDateLines):
     spec = catalog.SUPPLIER_INVOICE_LINES
+    header_stream, date_property = "supplier_invoices", "invoice_date"
 
     @override
     def extra_properties(self) -> dict[str, Any]:
-        return th.PropertiesList(
+        return super().extra_properties() | th.PropertiesList(
             th.Property("cost_center_description", th.StringType, description="Description of the cost center."),
             th.Property("cost_center_active", th.BooleanType,
                         description="Cost center valid today; null when the cost center is unknown."),

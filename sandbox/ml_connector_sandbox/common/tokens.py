@@ -1,4 +1,4 @@
-"""Mingle SSO token store: opaque access/refresh tokens with expiry, refresh and revocation."""
+"""Opaque OAuth tokens (Mingle SSO, IFS IAM): access/refresh tokens with expiry, refresh and revocation."""
 
 from __future__ import annotations
 

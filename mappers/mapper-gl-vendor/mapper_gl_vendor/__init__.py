@@ -1,0 +1,1 @@
+"""mapper-gl-vendor: GL account, cost center and vendor resolution with quarantine."""

@@ -1,0 +1,1 @@
+"""tap-ledger-replay: re-emit open ledger entries for a replay."""
