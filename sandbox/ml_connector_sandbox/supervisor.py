@@ -40,6 +40,11 @@ def _state_path(data_dir: Path) -> Path:
 
 
 def _pid_alive(pid: int) -> bool:
+    try:  # a sandbox this process started is its child: reap it, or it lingers as a zombie that "exists"
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

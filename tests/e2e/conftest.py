@@ -131,8 +131,10 @@ def _plugin_env(sandbox: RunningSandbox, ledger_url: str) -> dict[str, str]:
                 "TAP_IFS_CLOUD_CREDENTIALS_FILE": str(ifs.data_dir / "credentials" / "ifs.json")}
     if "servicenow" in sandbox.emulators:
         sn = sandbox.servicenow.credentials
+        # this sandbox's credentials file replaces the sandbox environment's (a fresh clone has none)
         servicenow = {"INSTANCE_URL": sandbox.servicenow.base_url, "CLIENT_ID": sn["client_id"],
-                      "CLIENT_SECRET": sn["client_secret"], "LEDGER_URL": ledger_url}
+                      "CLIENT_SECRET": sn["client_secret"], "LEDGER_URL": ledger_url,
+                      "CREDENTIALS_FILE": str(sandbox.servicenow.data_dir / "credentials" / "servicenow.json")}
         # the target and the GL/vendor mapper (which reads the target's reference tables) alike
         for prefix in ("TARGET_SERVICENOW_S2P", "MAPPER_GL_VENDOR"):
             env |= {f"{prefix}_{name}": value for name, value in servicenow.items()}

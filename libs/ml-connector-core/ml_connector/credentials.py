@@ -13,10 +13,14 @@ from typing import Any
 
 
 def credentials_from(config: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    """`keys` of `config`, each completed from the JSON file `credentials_file` names when unset."""
+    """`keys` of `config`, each completed from the JSON file `credentials_file` names when unset.
+
+    The file is read only when a key is unset, so explicit settings never depend on it being there.
+    """
+    keys = tuple(keys)
     from_file: dict[str, Any] = {}
     path = config.get("credentials_file")
-    if path:
+    if path and not all(config.get(key) for key in keys):
         try:
             from_file = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

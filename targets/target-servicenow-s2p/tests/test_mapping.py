@@ -137,3 +137,10 @@ def test_resolved_codes_from_the_mapper_win_over_source_codes() -> None:
     assert first({"AIT1": "6010", "mlc_gl_account": "60100"}, {}) == "60100"
     assert first({"AIT1": "6010"}, {}) == "6010"  # without the mapper: the source code
     assert first({"AIT1": "6010", "mlc_gl_account": ""}, {}) == "6010"
+
+
+def test_explicit_credentials_do_not_need_the_credentials_file(tmp_path) -> None:
+    from ml_connector.credentials import credentials_from
+
+    config = {"credentials_file": str(tmp_path / "absent.json"), "client_id": "id", "client_secret": "s"}
+    assert credentials_from(config, ("client_id", "client_secret")) == {"client_id": "id", "client_secret": "s"}
