@@ -20,7 +20,7 @@ from ml_connector_sandbox.common.settings import settings_dict
 from ml_connector_sandbox.common.stats import RequestStats
 from ml_connector_sandbox.servicenow import errors, import_api, platform, table_api
 from ml_connector_sandbox.servicenow.auth import Credentials, TokenStore
-from ml_connector_sandbox.servicenow.catalog import Table
+from ml_connector_sandbox.servicenow.catalog_types import Table
 from ml_connector_sandbox.servicenow.context import RATE_LIMIT_RULE_SYS_ID, Context
 from ml_connector_sandbox.servicenow.imports import ImportService
 from ml_connector_sandbox.servicenow.query import QueryParser

@@ -8,7 +8,8 @@ from ml_connector_sandbox.common.faults import FaultInjector
 from ml_connector_sandbox.common.ratelimit import SlidingWindowLimiter
 from ml_connector_sandbox.common.stats import RequestStats
 from ml_connector_sandbox.servicenow.auth import TokenStore
-from ml_connector_sandbox.servicenow.catalog import Catalog, Table
+from ml_connector_sandbox.servicenow.catalog import Catalog
+from ml_connector_sandbox.servicenow.catalog_types import Table
 from ml_connector_sandbox.servicenow.imports import ImportService
 from ml_connector_sandbox.servicenow.query import QueryParser
 from ml_connector_sandbox.servicenow.settings import ServiceNowSettings

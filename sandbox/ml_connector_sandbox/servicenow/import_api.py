@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ml_connector_sandbox.servicenow import errors
-from ml_connector_sandbox.servicenow.catalog import TRANSFORMS_BY_STAGING, Table
+from ml_connector_sandbox.servicenow.catalog_types import Table
 from ml_connector_sandbox.servicenow.context import Context
+from ml_connector_sandbox.servicenow.s2p_staging import TRANSFORMS_BY_STAGING
 from ml_connector_sandbox.servicenow.store import new_sys_id
 from ml_connector_sandbox.servicenow.transform import RowResult
 

@@ -10,13 +10,8 @@ from typing import Any
 
 import orjson
 
-from ml_connector_sandbox.servicenow.catalog import (
-    IMPORT_ROW_COLUMNS,
-    STAGING_COLUMNS,
-    SYSTEM_COLUMNS,
-    TRANSFORMS_BY_STAGING,
-    column_label,
-)
+from ml_connector_sandbox.servicenow.catalog_types import IMPORT_ROW_COLUMNS, SYSTEM_COLUMNS, column_label
+from ml_connector_sandbox.servicenow.s2p_staging import STAGING_COLUMNS, TRANSFORMS_BY_STAGING
 from ml_connector_sandbox.servicenow.store import Store, new_sys_id, now_utc, q
 from ml_connector_sandbox.servicenow.transform import RowResult, TransformEngine
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ml_connector_sandbox.servicenow.catalog import S2P_SCOPES, STAGING_COLUMNS, Table
+from ml_connector_sandbox.servicenow.catalog_types import S2P_SCOPES, Table
+from ml_connector_sandbox.servicenow.s2p_staging import STAGING_COLUMNS
 from ml_connector_sandbox.servicenow.settings import ServiceNowSettings
 from ml_connector_sandbox.servicenow.store import Store
 

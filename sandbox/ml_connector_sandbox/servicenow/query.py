@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_connector_sandbox.servicenow.catalog import Catalog, Table
+from ml_connector_sandbox.servicenow.catalog import Catalog
+from ml_connector_sandbox.servicenow.catalog_types import Table
 from ml_connector_sandbox.servicenow.store import q
 
 _FIELD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)?")

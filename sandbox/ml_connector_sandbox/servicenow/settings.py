@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_connector_sandbox.common.settings import apply_partial
-from ml_connector_sandbox.servicenow.catalog import DEFAULT_ROLES
+from ml_connector_sandbox.servicenow.catalog_types import DEFAULT_ROLES
 
 _MODE_OVERRIDES = (None, "sync", "async")
 

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ml_connector_sandbox.servicenow.catalog import (
+from ml_connector_sandbox.servicenow.catalog import Catalog
+from ml_connector_sandbox.servicenow.catalog_types import (
     IMPORT_ROW_COLUMNS,
     INTEGER_COLUMNS,
     SYSTEM_COLUMNS,
-    TRANSFORM_MAPS,
-    Catalog,
     Table,
 )
+from ml_connector_sandbox.servicenow.s2p_staging import TRANSFORM_MAPS
 
 Row = dict[str, Any]
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ml_connector_sandbox.servicenow import errors
-from ml_connector_sandbox.servicenow.catalog import SYSTEM_COLUMNS, Table
+from ml_connector_sandbox.servicenow.catalog_types import SYSTEM_COLUMNS, Table
 from ml_connector_sandbox.servicenow.context import Context
 from ml_connector_sandbox.servicenow.imports import staging_value
 from ml_connector_sandbox.servicenow.store import Row, q

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ml_connector_sandbox.servicenow.catalog import FieldMap, Reference, Table, TransformMap
+from ml_connector_sandbox.servicenow.catalog_types import FieldMap, Reference, Table, TransformMap
 from ml_connector_sandbox.servicenow.store import Store, new_sys_id, q
 
 
