@@ -52,10 +52,11 @@ sandbox-down: setup
 
 run: plugins sandbox-up
 	$(BIN)/meltano run infor-to-servicenow
+	$(BIN)/meltano run ifs-to-servicenow
 	$(BIN)/meltano run infor-to-snowflake-sandbox
 
 demo: run
-	@for job in infor-to-servicenow infor-to-snowflake; do \
+	@for job in infor-to-servicenow ifs-to-servicenow infor-to-snowflake; do \
 		echo; echo "== $$job =="; $(BIN)/ml-connector audit run --last --job $$job; done
 	@echo
 	@echo "The sandbox is still running: inspect it with"

@@ -35,8 +35,14 @@ def _bad_invoices(ifs: sqlite3.Connection) -> set[tuple[str, str]]:
 def _expected(ifs: sqlite3.Connection) -> dict[str, dict[tuple[str, ...], Any]]:
     """What ServiceNow must hold: IFS minus the documents on an unknown cost center, keyed as the target keys."""
     bad = _bad_invoices(ifs)
+    order_dates = dict(ifs.execute("SELECT OrderNo, OrderDate FROM purchase_orders"))
+
+    def po_key(reference: str | None) -> str:  # an invoice names its PO by the PO's own key
+        return f"{reference}-{order_dates[reference]}" if reference else ""
+
     invoices = {(f"{r['Company']}-{r['InvoiceId']}-{r['InvoiceDate']}", f"IFS-{r['Company']}"):
-                Decimal(r["GrossCurrAmount"]) for r in ifs.execute("SELECT * FROM supplier_invoices")
+                (Decimal(r["GrossCurrAmount"]), po_key(r["PoRefNumber"]))
+                for r in ifs.execute("SELECT * FROM supplier_invoices")
                 if (r["Company"], str(r["InvoiceId"])) not in bad}
     dates = {(r["Company"], str(r["InvoiceId"])): r["InvoiceDate"] for r in ifs.execute("SELECT * FROM supplier_invoices")}
     lines = {(f"{r['Company']}-{r['InvoiceId']}-{dates[(r['Company'], str(r['InvoiceId']))]}", str(r["ItemId"]),
@@ -44,20 +50,27 @@ def _expected(ifs: sqlite3.Connection) -> dict[str, dict[tuple[str, ...], Any]]:
              for r in ifs.execute("SELECT * FROM supplier_invoice_lines") if (r["Company"], str(r["InvoiceId"])) not in bad}
     orders = {(f"{r['OrderNo']}-{r['OrderDate']}", f"IFS-{r['Company']}"): r["VendorNo"]
               for r in ifs.execute("SELECT * FROM purchase_orders")}
-    return {"supplier_invoices": invoices, "supplier_invoice_lines": lines, "purchase_orders": orders}
+    order_lines = {(po_key(r["OrderNo"]), str(r["LineNo"]) if str(r["ReleaseNo"]) in ("", "0") else
+                    f"{r['LineNo']}.{r['ReleaseNo']}", f"IFS-{r['Company']}"): Decimal(r["NetAmtCurr"])
+                   for r in ifs.execute("SELECT * FROM purchase_order_lines")}
+    return {"supplier_invoices": invoices, "supplier_invoice_lines": lines, "purchase_orders": orders,
+            "purchase_order_lines": order_lines}
 
 
 def _loaded(sn: sqlite3.Connection) -> dict[str, list[tuple[tuple[str, ...], Any]]]:
     def rows(sql: str, n: int, value: Any) -> list[tuple[tuple[str, ...], Any]]:
-        return [(tuple(r[:n]), value(r[n])) for r in sn.execute(sql) if str(r[n - 1]).startswith("IFS-")]
+        return [(tuple(r[:n]), value(r[n]) if len(r) == n + 1 else (value(r[n]), *r[n + 1:]))
+                for r in sn.execute(sql) if str(r[n - 1]).startswith("IFS-")]
 
     return {
-        "supplier_invoices": rows("SELECT external_invoice_number, erp_source, amount_invoiced FROM sn_shop_invoice",
-                                  2, Decimal),
+        "supplier_invoices": rows("SELECT external_invoice_number, erp_source, amount_invoiced, purchase_order_number "
+                                  "FROM sn_shop_invoice", 2, Decimal),
         "supplier_invoice_lines": rows("SELECT external_invoice_number, line_number, erp_source, line_amount "
                                        "FROM sn_shop_invoice_line", 3, Decimal),
         "purchase_orders": rows("SELECT o.erp_number, o.erp_source, s.erp_number FROM sn_shop_purchase_order o "
                                 "LEFT JOIN sn_fin_supplier s ON s.sys_id = o.supplier", 2, str),
+        "purchase_order_lines": rows("SELECT erp_number, erp_line_number, erp_source, total_line_amount "
+                                     "FROM sn_shop_purchase_order_line", 3, Decimal),
     }
 
 
@@ -67,6 +80,8 @@ def assert_landed_exactly_once(project: Project) -> None:
         keys = [key for key, _ in rows]
         assert len(keys) == len(set(keys)), f"duplicate {stream} in ServiceNow"
         assert dict(rows) == expected[stream], f"{stream}: ServiceNow differs from IFS minus the bad documents"
+    dead = project.ledger().open_entries(kind="dead_letter")
+    assert not dead, f"{len(dead)} records dead-lettered, e.g. {dead[0].stream} {dead[0].source_id}: {dead[0].error}"
 
 
 def _counts(project: Project) -> dict[str, dict[str, int]]:
@@ -82,7 +97,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
 
 
 def test_first_run_lands_every_invoice_and_po_once(project: Project) -> None:
-    result = project.run(JOB)
+    # small drains: a line that overtook its header on the way would reach ServiceNow before it and fail
+    result = project.run(JOB, extra_env={"TARGET_SERVICENOW_S2P__IFS_BATCH_SIZE_ROWS": "50"})
     assert result.returncode == 0, result.explain()
     assert_landed_exactly_once(project)
     bad = _bad_invoices(_ifs(project))

@@ -49,3 +49,33 @@ def test_unknown_cost_center_and_other_company_are_reported() -> None:
     assert [(r["field"], r["value"], r["reason"]) for r in reasons] == [("CodeB", "CC999", "unknown_in_source")]
     _, reasons = resolver.resolve(PROFILE.checks["purchase_orders"], {"Company": "20", "VendorNo": "SUP-1"})
     assert [r["reason"] for r in reasons] == ["unknown_in_source"]  # suppliers are filed per company
+
+
+def test_po_lines_without_checks_never_overtake_their_held_header() -> None:
+    """IFS PO lines have nothing to check, yet they wait with their document: the target needs the header first."""
+    from mapper_gl_vendor.router import MessageRouter
+
+    out: list[dict] = []
+    router = MessageRouter(PROFILE, _resolver, emit=out.append, book=lambda: None)  # type: ignore[arg-type]
+    def rec(stream: str, **fields: object) -> dict:
+        return {"type": "RECORD", "stream": stream, "record": {"Company": "10", **fields}}
+    messages = [
+        rec("suppliers", SupplierId="SUP-1"),
+        rec("purchase_orders", OrderNo="P1", VendorNo="SUP-1"),
+        rec("purchase_orders", OrderNo="P2", VendorNo="SUP-1"),
+        rec("purchase_order_lines", OrderNo="P1", LineNo="1"),
+        rec("purchase_order_lines", OrderNo="P1", LineNo="2"),
+        rec("purchase_order_lines", OrderNo="P2", LineNo="1"),
+    ]
+    for message in messages:
+        router.record(message)
+    router.end()
+    order = [(m["stream"], m["record"].get("OrderNo"), m["record"].get("LineNo")) for m in out]
+    assert order == [
+        ("suppliers", None, None),
+        ("purchase_orders", "P1", None),
+        ("purchase_order_lines", "P1", "1"),
+        ("purchase_order_lines", "P1", "2"),
+        ("purchase_orders", "P2", None),
+        ("purchase_order_lines", "P2", "1"),
+    ]

@@ -24,6 +24,19 @@ def test_lines_carry_their_header_date(config, ifs_db: sqlite3.Connection) -> No
     assert "supplier_invoices" not in result.records  # read for the dates, not emitted
 
 
+def test_invoices_carry_their_purchase_orders_date(config, ifs_db: sqlite3.Connection) -> None:
+    """Downstream a PO is keyed by number + OrderDate: invoices and their lines need that date to name it."""
+    result = run_tap(config, streams=["supplier_invoices", "supplier_invoice_lines"])  # POs not selected
+    orders = dict(ifs_db.execute("SELECT OrderNo, OrderDate FROM purchase_orders"))
+    for stream in ("supplier_invoices", "supplier_invoice_lines"):
+        records = result.records[stream]
+        with_po = [r for r in records if r["PoRefNumber"]]
+        assert with_po and len(with_po) < len(records), f"{stream}: the seed must mix invoices with and without PO"
+        assert all(r["po_order_date"] == orders[r["PoRefNumber"]] for r in with_po), stream
+        assert all(r["po_order_date"] is None for r in records if not r["PoRefNumber"]), stream
+    assert "purchase_orders" not in result.records  # read for the dates, not emitted
+
+
 def test_suppliers_per_company(config, ifs_db: sqlite3.Connection) -> None:
     result = run_tap({**config, "suppliers_per_company": True}, streams=["suppliers"])
     count = ifs_db.execute("SELECT count(*) FROM suppliers").fetchone()[0]

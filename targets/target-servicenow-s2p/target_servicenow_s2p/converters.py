@@ -128,10 +128,18 @@ def _const(spec: Mapping[str, Any]) -> Converter:
 
 
 def _template(spec: Mapping[str, Any]) -> Converter:
+    """`{"template": "{A}-{B}"}`; with `"fallback": "A"`, an optional reference: when any part is empty, the
+    fallback field's own text (empty when it is empty too) instead of a half-filled key."""
     pattern = str(spec["template"])
     names = [part.split("}")[0] for part in pattern.split("{")[1:]]
+    fallback = spec.get("fallback")
 
     def convert(record: Mapping[str, Any], ctx: Mapping[str, Any]) -> str:
+        if fallback is not None:
+            values = {n: ctx[n] if n in ctx and n not in record else to_text(record.get(n)) for n in names}
+            if not all(values.values()):
+                return to_text(record.get(fallback))
+            return pattern.format(**values)
         values = {n: (ctx[n] if n in ctx and n not in record else to_text(_field(record, n))) for n in names}
         return pattern.format(**values)
 

@@ -167,6 +167,8 @@ IFS_INVOICE_KEY = {"template": "{Company}-{InvoiceId}-{InvoiceDate}"}
 IFS_INVOICE_LINE_KEY = {"template": "{Company}-{InvoiceId}-{invoice_date}"}
 IFS_ORDER_KEY = {"template": "{OrderNo}-{OrderDate}"}
 IFS_ORDER_LINE_KEY = {"template": "{OrderNo}-{order_date}"}
+#: an invoice names its PO by the PO's key (number + order date, from tap-ifs-cloud's po_order_date)
+IFS_INVOICE_PO = {"template": "{PoRefNumber}-{po_order_date}", "fallback": "PoRefNumber"}
 IFS_VENDOR = {"as": "first", "fields": ["mlc_vendor", "Identity"]}
 IFS_ORDER_VENDOR = {"as": "first", "fields": ["mlc_vendor", "VendorNo"]}
 IFS_GL_ACCOUNT = {"as": "first", "fields": ["mlc_gl_account", "Account"]}
@@ -232,7 +234,7 @@ IFS_CLOUD: dict[str, dict[str, Any]] = {
         "u_supplier_invoice_number": "InvoiceNo",
         "u_invoice_date": {"as": "date", "field": "InvoiceDate"},
         "u_due_date": {"as": "date", "field": "DueDate"},
-        "u_purchase_order": "PoRefNumber",
+        "u_purchase_order": IFS_INVOICE_PO,
         "u_currency": "Currency",
         "u_subtotal": {"as": "number", "field": "NetCurrAmount"},
         "u_tax_amount": {"as": "number", "field": "VatCurrAmount"},
@@ -251,7 +253,7 @@ IFS_CLOUD: dict[str, dict[str, Any]] = {
         "u_line_quantity": {"as": "number", "field": "Quantity"},
         "u_line_unit_price": {"as": "ratio", "fields": ["NetCurrAmount", "Quantity"], "places": 6},
         "u_line_amount": {"as": "number", "field": "NetCurrAmount", "required": True},
-        "u_purchase_order": "PoRefNumber",
+        "u_purchase_order": IFS_INVOICE_PO,
         "u_purchase_order_line": "PoLineNo",
         "u_cost_center": IFS_COST_CENTER,
         "u_gl_account": IFS_GL_ACCOUNT,

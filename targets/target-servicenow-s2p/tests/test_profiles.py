@@ -42,3 +42,18 @@ def test_profiles_do_not_share_mutable_staging_facts() -> None:
     assert m3["key_columns"] is not ifs["key_columns"]
     assert m3["target_fields"]["status"] is not ifs["target_fields"]["status"]
     assert m3["target_fields"]["status"] is not STAGING_TABLES["sn_fcms_intg_imp_supplier"]["transform"]["status"]
+
+
+def test_ifs_invoice_names_its_purchase_order_by_the_po_key() -> None:
+    """Three-way matching: the invoice's PO reference equals the PO's erp_number (number + order date)."""
+    from target_servicenow_s2p.converters import compile_spec
+
+    orders, invoices = PROFILES["ifs_cloud"]["purchase_orders"], PROFILES["ifs_cloud"]["supplier_invoices"]
+    po_key, invoice_po = compile_spec(orders["fields"]["erp_number"]), compile_spec(invoices["fields"]["u_purchase_order"])
+    assert invoice_po({"PoRefNumber": "P0000007", "po_order_date": "2025-03-01"}, {}) == po_key(
+        {"OrderNo": "P0000007", "OrderDate": "2025-03-01"}, {}) == "P0000007-2025-03-01"
+    assert invoice_po({"PoRefNumber": "", "po_order_date": None}, {}) == ""  # no PO: no reference
+    assert invoice_po({"PoRefNumber": "P9", "po_order_date": None}, {}) == "P9"  # PO unknown to IFS: its number
+    lines = PROFILES["ifs_cloud"]["supplier_invoice_lines"]
+    assert compile_spec(lines["fields"]["u_purchase_order"])(
+        {"PoRefNumber": "P0000007", "po_order_date": "2025-03-01"}, {}) == "P0000007-2025-03-01"
