@@ -15,6 +15,7 @@ from pathlib import Path
 class PipelineResult:
     seconds: float
     peak_rss_mb: dict[str, float]  # per stage name: tap, mapper names, target
+    cpu_seconds: dict[str, float]  # per stage: user + system CPU; the busiest stage bounds the pipeline
     returncodes: dict[str, int]
     last_state: str | None
 
@@ -41,6 +42,15 @@ class PipelineResult:
 
 def _rss_mb(rusage: object) -> float:
     return getattr(rusage, "ru_maxrss") / 1024  # Linux reports KiB
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU a running process (all its threads) has used so far, from /proc (0 when gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
 
 
 def _hwm_mb(pid: int) -> float | None:
@@ -112,6 +122,7 @@ def run_pipeline(
         seconds=seconds,
         # VmHWM as last polled (misses at most the final interval's growth); ru_maxrss where /proc is absent
         peak_rss_mb={name: watcher.peaks.get(name) or _rss_mb(rusage) for name, (_, _, rusage) in usage.items()},
+        cpu_seconds={name: round(rusage.ru_utime + rusage.ru_stime, 2) for name, (_, _, rusage) in usage.items()},
         returncodes={name: int(proc.returncode) for name, proc in procs},
         last_state=states[-1] if states else None,
     )

@@ -22,6 +22,10 @@ Converter = Callable[[Mapping[str, Any], Mapping[str, Any]], str]
 
 
 def to_decimal(value: Any, name: str) -> decimal.Decimal:
+    if type(value) is decimal.Decimal:  # the common case first: our taps type amounts as Decimal
+        if not value.is_finite():
+            raise MappingError(f"field {name} is not a finite number: {value!r}")
+        return value
     if isinstance(value, bool):
         raise MappingError(f"field {name} is a boolean, not a number")
     if isinstance(value, decimal.Decimal):
@@ -48,6 +52,8 @@ def decimal_text(value: decimal.Decimal) -> str:
 
 
 def to_text(value: Any) -> str:
+    if type(value) is str:  # most values: checked first, this runs for every column of every record
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -94,7 +94,10 @@ class BatchWriter:
 
     def write(self, records: Sequence[dict[str, Any]], key_properties: Sequence[str], run_id: str) -> BatchReport:
         report = BatchReport()
-        candidates = self.collect(records, key_properties, report)
+        return self.write_candidates(self.collect(records, key_properties, report), report, run_id)
+
+    def write_candidates(self, candidates: list[Candidate], report: BatchReport, run_id: str) -> BatchReport:
+        """The I/O half of `write` (ledger check, lookup, insertMultiple, ledger write) for collected records."""
         known = self.ledger.processed_keys(
             source_system=self.source_system, stream=self.mapping.stream, source_ids=[c.source_id for c in candidates]
         ) if candidates else {}

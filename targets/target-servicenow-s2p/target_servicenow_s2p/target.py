@@ -21,6 +21,7 @@ from ml_connector.servicenow import ServiceNowClient, build_authenticator
 from ml_connector.servicenow.credentials import credentials
 
 from target_servicenow_s2p.mapping import StreamMapping, build_mappings
+from target_servicenow_s2p.pipeline import OrderedWriter
 from target_servicenow_s2p.preflight import PreflightError, PreflightReport, log_report, run_preflight
 from target_servicenow_s2p.settings import CONFIG_SCHEMA
 from target_servicenow_s2p.sinks import IgnoredStreamSink, ServiceNowSink
@@ -87,6 +88,11 @@ class TargetServiceNowS2P(Target):
         return ServiceNowClient(
             self.config["instance_url"], auth, requests_per_minute=self.config.get("requests_per_minute")
         )
+
+    @cached_property
+    def writes(self) -> OrderedWriter:
+        """Every batch write, in hand-over order, on one thread beside the reading of stdin."""
+        return OrderedWriter(depth=1)
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -169,13 +175,22 @@ class TargetServiceNowS2P(Target):
                    timeout=float(self.config.get("alert_timeout_seconds") or 10))
 
     @override
+    def _write_state_message(self, state: dict) -> None:
+        """A STATE confirms every record before it: only once the writer has written them all."""
+        self.writes.wait()
+        super()._write_state_message(state)
+
+    @override
     def process_endofpipe(self) -> None:
         self.ensure_started(needs_instance=False)
         try:
             super().process_endofpipe()
+            self.writes.wait()  # also when no STATE came: the run's counts must be final
         except BaseException:
             self._finish("failed")
             raise
+        finally:
+            self.writes.close()
         self._finish(self.summary.status())
 
     # -- CLI ------------------------------------------------------------------------------------
