@@ -2,6 +2,9 @@
 #   make demo   set everything up, start the sandbox, run the main job, print the run summary
 #   make test   set everything up and run the whole test suite
 SHELL := /bin/bash
+# Some shells export PYTHONDONTWRITEBYTECODE=1: then pip installs no .pyc and every plugin start compiles its
+# whole dependency tree again (about 5 CPU seconds per plugin per `meltano run`). Not in our recipes.
+unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin

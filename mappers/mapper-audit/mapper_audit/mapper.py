@@ -55,6 +55,13 @@ class AuditMapper(InlineMapper):
         th.Property("decimal_precision", th.IntegerType, default=38),
         th.Property("hash_records", th.BooleanType, default=True, description="Add each record's content hash."),
         th.Property(
+            "validate_records",
+            th.BooleanType,
+            default=True,
+            description="Check every record against the schema forwarded for it (types, required properties) and "
+            "dead-letter one that fails, so the target need not validate (its `validate_records: false`).",
+        ),
+        th.Property(
             "replay_dead_letters",
             th.BooleanType,
             default=False,
@@ -105,7 +112,10 @@ class AuditMapper(InlineMapper):
     def map_schema_message(self, message_dict: dict) -> Iterable[Message]:
         scale = self.config.get("decimal_scale")
         shape, schema = shape_schema(
-            message_dict, scale=None if scale is None else int(scale), precision=int(self.config["decimal_precision"])
+            message_dict,
+            scale=None if scale is None else int(scale),
+            precision=int(self.config["decimal_precision"]),
+            validate=bool(self.config.get("validate_records", True)),
         )
         self._shapes[shape.stream] = shape
         if not self._audit_schema_sent:

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapper_audit.validate import Check, record_check
+
 AUDIT_KEYS = ("run_id", "stream", "source_record_id")
 RESULT_LOADED = "loaded"
 RESULT_FAILED = "failed"
@@ -50,6 +52,7 @@ class StreamShape:
     replication_key: str | None
     decimals: frozenset[str] = field(default_factory=frozenset)
     scale: int = 6
+    check: Check | None = None  # against the forwarded schema: what the target's validation would refuse
 
     def source_id(self, record: Mapping[str, Any]) -> str:
         """Key properties joined with "|" (empty for a missing part, so the id is still unique per key)."""
@@ -60,12 +63,14 @@ class StreamShape:
         missing = [k for k in self.key_properties if record.get(k) in (None, "")]
         if missing:
             raise RecordError(f"missing key properties {missing}")
-        if not self.decimals:
-            return record
-        out = dict(record)
-        for name in self.decimals:
-            if out.get(name) is not None:
-                out[name] = decimal_text(out[name], self.scale, name)
+        out = record
+        if self.decimals:
+            out = dict(record)
+            for name in self.decimals:
+                if out.get(name) is not None:
+                    out[name] = decimal_text(out[name], self.scale, name)
+        if self.check is not None and (error := self.check(out)) is not None:
+            raise RecordError(error)
         return out
 
     def change_ts(self, record: Mapping[str, Any]) -> str | None:
@@ -77,9 +82,12 @@ class StreamShape:
 
 
 def shape_schema(
-    message: Mapping[str, Any], *, scale: int | None, precision: int
+    message: Mapping[str, Any], *, scale: int | None, precision: int, validate: bool = True
 ) -> tuple[StreamShape, dict[str, Any]]:
-    """The stream's shape and the schema to forward (number properties as exact decimals when scale is set)."""
+    """The stream's shape and the schema to forward (number properties as exact decimals when scale is set).
+
+    With `validate`, every record is checked against the forwarded schema (see `validate`).
+    """
     schema = dict(message["schema"])
     properties = dict(schema.get("properties", {}))
     decimals = set()
@@ -104,6 +112,7 @@ def shape_schema(
         replication_key=bookmarks[0] if bookmarks else None,
         decimals=frozenset(decimals),
         scale=scale or 0,
+        check=record_check(schema) if validate else None,
     )
     return shape, schema
 

@@ -112,3 +112,51 @@ def test_decimal_text() -> None:
     for bad in (Decimal("1.0000001"), "abc", True, Decimal("NaN")):
         with pytest.raises(RecordError):
             decimal_text(bad, 6, "x")
+
+
+def test_records_off_schema_are_dead_lettered_so_the_target_need_not_validate(tmp_path, monkeypatch) -> None:
+    lines = TAP_OUTPUT.read_text().splitlines()
+    bad = json.loads(lines[1])
+    bad["record"].update(JRNO=4242, SUNO=17)  # a number where the schema says string (or null)
+    text = "\n".join([lines[0], lines[1], json.dumps(bad)]) + "\n"
+    out = _run(tmp_path, monkeypatch, text, run_id="run-v")
+    data = [m["record"] for m in out if m["type"] == "RECORD" and m["stream"] == "supplier_invoices"]
+    audit = [m["record"] for m in out if m["type"] == "RECORD" and m["stream"] == "load_audit"]
+    assert [r["JRNO"] for r in data] == [1001]
+    assert [(a["result"], a["error"]) for a in audit] == [
+        ("loaded", None), ("failed", "SUNO: 17 is not of type ['null', 'string']")
+    ]
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}") as ledger:
+        assert {e.source_id for e in ledger.open_entries(kind="dead_letter")} == {"100|AAA|2026|4242|1"}
+    # switched off, the record is forwarded as it is (for a target that validates itself)
+    out = _run(tmp_path, monkeypatch, text, run_id="run-w", validate_records=False)
+    assert len([m for m in out if m["type"] == "RECORD" and m["stream"] == "supplier_invoices"]) == 2
+
+
+def test_record_check_matches_jsonschema_for_plain_schemas() -> None:
+    from mapper_audit.validate import record_check
+
+    schema = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": ["integer"]},
+            "name": {"type": ["string", "null"]},
+            "amount": {"type": ["string", "null"], "format": "x-singer.decimal", "precision": 38, "scale": 6},
+            "rate": {"type": "number"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "meta": {"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        },
+    }
+    check = record_check(schema)
+    assert check({"id": 1, "name": None, "amount": "1.50", "rate": Decimal("0.5"), "tags": ["a"], "meta": {"ok": True}}) is None
+    assert check({"id": 1, "extra": object()}) is None  # additional properties are allowed
+    assert check({"name": "x"}) == "missing required properties ['id']"
+    assert check({"id": True}) == "id: True is not of type ['integer']"  # a bool is no integer
+    assert check({"id": 1, "rate": "1"}) == "rate: '1' is not of type ['number']"
+    assert check({"id": 1, "tags": ["a", 2]}) == "tags: [1]: 2 is not of type ['string']"
+    assert check({"id": 1, "meta": {"ok": "yes"}}) == "meta: ok: 'yes' is not of type ['boolean']"
+    # a keyword the compiled check does not know: jsonschema itself checks the stream
+    strict = record_check({"type": "object", "properties": {"code": {"type": "string", "maxLength": 2}}})
+    assert strict({"code": "ab"}) is None
+    assert strict({"code": "abc"}) == "code: 'abc' is too long"
