@@ -108,6 +108,9 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.query: ExportQuery | None = None
+        # the plain `column op value` terms of the last primary / conjunction parsed (None: not all plain)
+        self._primary_terms: list[tuple[str, str, Any]] | None = None
+        self._terms: list[tuple[str, str, Any]] | None = None
 
     def peek(self, offset: int = 0) -> _Tok | None:
         j = self.i + offset
@@ -182,27 +185,41 @@ class _Parser:
 
     def or_expr(self, depth: int) -> tuple[str, list[tuple[str, Any]]]:
         """SQL of the disjunction, and its LMDT bounds when it is a plain conjunction."""
+        assert self.query is not None
+        first_param = len(self.query.params)
         sql, bounds = self.and_expr(depth)
-        parts = [sql]
+        parts, branches = [sql], [self._terms]
         while self.is_word("or"):
             self.take()
             parts.append(self.and_expr(depth)[0])
+            branches.append(self._terms)
+        keyset = _keyset_after(branches)
+        self._terms = branches[0] if len(branches) == 1 else None
+        if keyset is not None:  # the same rows, said so that SQLite seeks the primary key instead of scanning
+            columns, values = keyset
+            del self.query.params[first_param:]
+            self.query.params.extend(values)
+            return f"({', '.join(columns)}) > ({', '.join('?' * len(values))})", []
         return " OR ".join(parts), (bounds if len(parts) == 1 else [])
 
     def and_expr(self, depth: int) -> tuple[str, list[tuple[str, Any]]]:
         parts: list[str] = []
         bounds: list[tuple[str, Any]] = []
+        terms: list[tuple[str, str, Any]] | None = []
         while True:
             sql, bound = self.primary(depth)
             parts.append(sql)
+            terms = None if terms is None or self._primary_terms is None else [*terms, *self._primary_terms]
             if bound is not None:
                 bounds.append(bound)
             if not self.is_word("and"):
+                self._terms = terms
                 return " AND ".join(parts), bounds
             self.take()
 
     def primary(self, depth: int) -> tuple[str, tuple[str, Any] | None]:
         assert self.query is not None
+        self._primary_terms = None
         tok = self.peek()
         if tok is not None and tok.text == "(":
             if depth >= _MAX_DEPTH:
@@ -210,6 +227,7 @@ class _Parser:
             self.take()
             inner, _ = self.or_expr(depth + 1)
             self.expect_punct(")")
+            self._primary_terms = self._terms  # a bracketed plain conjunction stays usable as terms
             return f"({inner})", None
         column = self.resolve(self.column_token())
         op_tok = self.take()
@@ -231,7 +249,24 @@ class _Parser:
             return f"CAST({column} AS REAL) {op} CAST(? AS REAL)", None
         if column == "LMDT":
             return f"{_LMDT_MARK} {op} ?", (None if op == "<>" else (op, value))
+        self._primary_terms = [(column, op, value)]
         return f"{column} {op} ?", None
+
+
+def _keyset_after(branches: list[list[tuple[str, str, Any]] | None]) -> tuple[list[str], list[Any]] | None:
+    """`(A > a) or (A = a and B > b) or ...` (what a keyset pager sends) as columns and values, else None."""
+    if len(branches) < 2 or any(b is None for b in branches):
+        return None
+    last = branches[-1]
+    assert last is not None
+    columns, values = [c for c, _, _ in last], [v for _, _, v in last]
+    if len(set(columns)) != len(columns):
+        return None
+    for i, branch in enumerate(branches):
+        expected = [(columns[j], "=", values[j]) for j in range(i)] + [(columns[i], ">", values[i])]
+        if branch != expected:
+            return None
+    return columns, values
 
 
 def parse_query(text: str) -> ExportQuery:

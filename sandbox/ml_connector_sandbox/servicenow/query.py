@@ -134,13 +134,15 @@ class QueryParser:
             return f"{col} = ''", []
         if op == "ISNOTEMPTY":
             return f"{col} != ''", []
+        # ServiceNow compares strings case-insensitively; COLLATE NOCASE says so and lets SQLite use the
+        # (NOCASE) indexes, so a lookup stays O(log n) at 1M rows instead of scanning the table
         if op in ("IN", "NOT IN"):
             items = value.split(",")
             marks = ", ".join("?" * len(items))
-            return f"{col} {op} ({marks})", items
+            return f"{col} COLLATE NOCASE {op} ({marks})", items
         if op in ("LIKE", "NOT LIKE", "STARTSWITH", "ENDSWITH"):
             escaped = _like_escape(value)
             pattern = {"STARTSWITH": f"{escaped}%", "ENDSWITH": f"%{escaped}"}.get(op, f"%{escaped}%")
             sql_op = "NOT LIKE" if op == "NOT LIKE" else "LIKE"
             return f"{col} {sql_op} ? ESCAPE '\\'", [pattern]
-        return f"{col} {op} ?", [value]
+        return f"{col} COLLATE NOCASE {op} ?", [value]

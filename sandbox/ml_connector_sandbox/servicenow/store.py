@@ -82,7 +82,7 @@ class Store:
                 for i, index in enumerate(table.indexes):
                     self.db.execute(
                         f"CREATE INDEX {q(f'ix_{table.name}_{i}')} ON {q(table.name)} "
-                        f"({', '.join(map(q, index))})"
+                        f"({', '.join(f'{q(c)} COLLATE NOCASE' for c in index)})"  # as queries compare
                     )
             for tmap in TRANSFORM_MAPS:
                 # Coalesce and reference lookups are case-insensitive and must stay O(log n) at 1M rows.

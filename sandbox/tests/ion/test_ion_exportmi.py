@@ -105,3 +105,32 @@ def test_numeric_and_decimal_comparisons(ion: Ion) -> None:
     assert all("e" not in r.lower() for r in rows)
     invoices = ion.export("EPTRCD, EPCUAM from FPLEDG where EPTRCD = '50'", ";maxrecs=0")
     assert invoices and all(r.startswith("50;-") for r in invoices)
+
+
+def test_keyset_condition_becomes_a_row_value_seek() -> None:
+    """What tap-infor-cloudsuite sends after each page reads as one row-value range, so a page at 1M rows is an
+    index seek (0.006 s) instead of a scan from the start of the company (0.35 s)."""
+    query = parse_query("IDSUNO from CIDMAS where IDCONO = 100 and IDSTAT = '20' and "
+                        "(IDSUNO > 'S1' or (IDSUNO = 'S1' and IDSUNM > 'X'))")
+    assert query.where_sql == "1 = 1 AND STAT = ? AND ((SUNO, SUNM) > (?, ?))"
+    assert query.params == ["20", "S1", "X"]
+    other = parse_query("IDSUNO from CIDMAS where (IDSUNO > 'S1' or (IDSUNO = 'S2' and IDSUNM > 'X'))")
+    assert other.where_sql == "(SUNO > ? OR (SUNO = ? AND SUNM > ?))"  # not the pattern: left as written
+
+
+def test_keyset_paging_in_three_key_columns_reads_every_row_once(ion: Ion) -> None:
+    base = "EGDIVI, EGYEA4, EGJRNO, EGJSNO from FGLEDG"
+    everything = ion.export(base, ";maxrecs=0")
+    seen: list[str] = []
+    while True:
+        after = ""
+        if seen:
+            d, y, j, s = seen[-1].split(";")
+            after = (f" where (EGDIVI > '{d}' or (EGDIVI = '{d}' and EGYEA4 > {y}) or "
+                     f"(EGDIVI = '{d}' and EGYEA4 = {y} and EGJRNO > {j}) or "
+                     f"(EGDIVI = '{d}' and EGYEA4 = {y} and EGJRNO = {j} and EGJSNO > {s}))")
+        page = ion.export(base + after, ";maxrecs=7")
+        seen.extend(page)
+        if len(page) < 7:
+            break
+    assert seen == everything and len(set(seen)) == len(seen)

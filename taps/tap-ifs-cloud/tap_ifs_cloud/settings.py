@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ml_connector.singer.prefetch import read_ahead_property
 from singer_sdk import typing as th
 
 from tap_ifs_cloud.catalog import MAX_PAGE_SIZE, MODES, SPECS
@@ -52,6 +53,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property("paging_mode", th.StringType, default="client", allowed_values=["client", "server"],
                 description="client: $top/$skip (what live tenants honour); server: Prefer odata.maxpagesize. "
                 "An @odata.nextLink is followed in both modes."),
+    read_ahead_property(),
     th.Property("requests_per_minute", th.IntegerType, default=1000,
                 description="Client-side pace for all requests of one run (IFS publishes no limit); 0 = unpaced."),
     th.Property("change_lookback_seconds", th.IntegerType, default=60,

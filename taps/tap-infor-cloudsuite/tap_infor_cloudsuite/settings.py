@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ml_connector.singer.prefetch import read_ahead_property
 from singer_sdk import typing as th
 
 PRODUCT_LINES = ("m3", "syteline", "ln", "fsm")
@@ -52,6 +53,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "lookback_days", th.IntegerType, default=1, description="Days re-read before the bookmark day."
     ),
+    read_ahead_property(),
     th.Property("page_size", th.IntegerType, default=1000, description="Rows per MI call (maxrecs)."),
     th.Property(
         "requests_per_minute",

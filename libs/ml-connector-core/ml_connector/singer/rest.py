@@ -18,6 +18,7 @@ from typing_extensions import TypeVar, override
 from ml_connector.http.pacing import RequestPacer
 from ml_connector.http.retry import backoff_delays, retry_after_seconds
 from ml_connector.singer.errors import UnauthorizedAPIError, error_detail, safe_error_message
+from ml_connector.singer.prefetch import Prefetcher
 
 if TYPE_CHECKING:
     from backoff.types import Details
@@ -55,6 +56,17 @@ class ResilientRESTStream(RESTStream[_T]):
     @property
     def pacer(self) -> RequestPacer:
         return tap_pacer(self._tap)
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """The SDK's paging loop, read ahead by one page on a helper thread (see `prefetch`): the next request
+        is on the wire, or waiting for its pacing slot, while this page's records are emitted."""
+        if not self.config.get("read_ahead", True):
+            yield from super().request_records(context)
+            return
+        chunk = int(self.config.get("page_size") or 1000)
+        yield from Prefetcher(lambda: iter(super(ResilientRESTStream, self).request_records(context)),
+                              chunk=chunk, name=f"read-ahead-{self.name}")
 
     @property
     @override
