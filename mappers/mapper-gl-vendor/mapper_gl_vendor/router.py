@@ -49,11 +49,6 @@ class MessageRouter:
         self._pending_state: dict[str, Any] | None = None
         self._last_stream: str | None = None
         self._lines_seen: set[str] = set()
-        # A line stream with nothing to check still travels with its document: its header may be held,
-        # and a line must never reach the target before its header.
-        self._document_of = {
-            stream: rule for rule in profile.documents.values() for stream in (rule.header, rule.lines)
-        }
         added = {c.added for checks in profile.checks.values() for c in checks}
         self._added_schema = {name: {"type": ["string", "null"]} for name in sorted(added)}
 
@@ -89,7 +84,9 @@ class MessageRouter:
             self._emit(message)
             return
         checks = self.profile.checks.get(stream)
-        rule = self._document_of.get(stream)
+        # a line stream with nothing to check still travels with its document: its header may be held,
+        # and a line must never reach the target before its header
+        rule = self.profile.document_of(stream)
         if checks is None and rule is None:
             self._emit(message)
             return

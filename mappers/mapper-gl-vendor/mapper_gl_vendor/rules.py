@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mapper_gl_vendor.profiles import DIMENSIONS, PROFILES
@@ -61,13 +61,16 @@ class Profile:
     references: dict[str, ReferenceRule]
     checks: dict[str, tuple[Check, ...]]
     documents: dict[str, DocumentRule]
+    #: header or line stream -> its document (derived from ``documents``; asked once per record)
+    _document_by_stream: dict[str, DocumentRule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_stream = {stream: rule for rule in self.documents.values() for stream in (rule.header, rule.lines)}
+        object.__setattr__(self, "_document_by_stream", by_stream)
 
     def document_of(self, stream: str) -> DocumentRule | None:
         """The document a header or line stream belongs to."""
-        for rule in self.documents.values():
-            if stream in (rule.header, rule.lines):
-                return rule
-        return None
+        return self._document_by_stream.get(stream)
 
 
 def compile_profile(name: str, overrides: Mapping[str, Any] | None = None) -> Profile:

@@ -83,3 +83,11 @@ def test_dot_walk_filter_and_order(suppliers: TestClient) -> None:
 def test_like_treats_wildcards_literally(suppliers: TestClient) -> None:
     assert _codes(suppliers, "cityLIKE%") == []
     assert _codes(suppliers, "erp_numberLIKE_1") == []
+
+
+def test_string_comparisons_ignore_case_as_on_the_platform(suppliers: TestClient) -> None:
+    """ServiceNow compares strings case-insensitively; the emulator does too (and so can use its NOCASE
+    coalesce indexes for the target's lookups)."""
+    assert _codes(suppliers, "erp_number=s2") == ["S2"]
+    assert sorted(_codes(suppliers, "erp_source=m3-100^erp_numberINs1,x10")) == ["S1"]
+    assert sorted(_codes(suppliers, "erp_numberNOT INs1,x10")) == ["S2", "S3"]

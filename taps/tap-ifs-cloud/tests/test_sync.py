@@ -105,3 +105,19 @@ def _minus_days(day: str, days: int) -> str:
     import datetime as dt
 
     return (dt.date.fromisoformat(day[:10]) - dt.timedelta(days=days)).isoformat()
+
+
+def test_the_next_page_is_requested_on_a_helper_thread_unless_read_ahead_is_off(config) -> None:
+    """read_ahead wires the shared Prefetcher into every stream's paging; off, paging stays on the caller."""
+    import threading
+
+    from tap_ifs_cloud.tap import TapIFSCloud
+
+    for read_ahead in (True, False):
+        tap = TapIFSCloud(config={**config, "page_size": 5, "read_ahead": read_ahead}, parse_env_config=False)
+        stream = tap.streams["gl_accounts"]
+        records = iter(stream.request_records(stream.partitions[0] if stream.partitions else None))
+        next(records)
+        helpers = [t.name for t in threading.enumerate() if t.name == "read-ahead-gl_accounts"]
+        records.close()  # type: ignore[attr-defined]
+        assert bool(helpers) == read_ahead

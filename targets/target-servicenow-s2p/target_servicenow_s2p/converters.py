@@ -139,14 +139,12 @@ def _template(spec: Mapping[str, Any]) -> Converter:
     pattern = str(spec["template"])
     names = [part.split("}")[0] for part in pattern.split("{")[1:]]
     fallback = spec.get("fallback")
+    read = _field if fallback is None else _optional  # an optional reference may lack its parts
 
     def convert(record: Mapping[str, Any], ctx: Mapping[str, Any]) -> str:
-        if fallback is not None:
-            values = {n: ctx[n] if n in ctx and n not in record else to_text(record.get(n)) for n in names}
-            if not all(values.values()):
-                return to_text(record.get(fallback))
-            return pattern.format(**values)
-        values = {n: (ctx[n] if n in ctx and n not in record else to_text(_field(record, n))) for n in names}
+        values = {n: ctx[n] if n in ctx and n not in record else to_text(read(record, n)) for n in names}
+        if fallback is not None and not all(values.values()):
+            return to_text(record.get(fallback))
         return pattern.format(**values)
 
     return convert

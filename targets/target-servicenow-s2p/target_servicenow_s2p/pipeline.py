@@ -52,10 +52,6 @@ class OrderedWriter:
         self._thread.join()
         self._thread = None
 
-    @property
-    def failed(self) -> bool:
-        return self._error is not None
-
     def _raise_if_failed(self) -> None:
         if self._error is not None:
             raise self._error
