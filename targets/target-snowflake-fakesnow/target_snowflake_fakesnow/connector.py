@@ -3,7 +3,7 @@
 target-snowflake 0.19.2 loads through the user stage (`PUT ... '@~/...'`, `COPY`/`MERGE` selecting
 `$1:col` from a JSON stage, `REMOVE`, `DROP FILE FORMAT`); fakesnow 0.12.1 rejects each of those.
 Here the batch files are converted to parquet, PUT to a named stage, and loaded with
-`COPY ... MATCH_BY_COLUMN_NAME`; upserts go through a scratch table and a plain `MERGE`. Only the
+`COPY ... MATCH_BY_COLUMN_NAME`; upserts go through a scratch table and a keyed delete + insert. Only the
 private staging methods below differ from the stock connector, so they pin target-snowflake exactly.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from target_snowflake.connector import SnowflakeConnector
 
 from target_snowflake_fakesnow import staging
@@ -72,7 +73,12 @@ class FakesnowConnector(SnowflakeConnector):
     def copy_from_stage(self, full_table_name: Any, schema: dict, sync_id: str, file_format: str) -> int:
         """Append every staged record (load_method append-only or overwrite, or no key properties)."""
         records = list(staging.read_batch_files(self._staged.get(sync_id, [])))
-        return self._load_parquet(str(full_table_name), schema, records)
+        if not records:
+            return 0
+        with self._connect() as conn:
+            count = self._load_parquet(conn, str(full_table_name), schema, records)
+            conn.commit()
+        return count
 
     def merge_from_stage(
         self,
@@ -82,7 +88,13 @@ class FakesnowConnector(SnowflakeConnector):
         file_format: str,
         key_properties: Sequence[str],
     ) -> int:
-        """Upsert by key: last record per key wins, loaded into a scratch table, then one MERGE."""
+        """Upsert by key: last record per key wins; the rows of those keys are replaced in one transaction.
+
+        The effect is stock target-snowflake's MERGE (every column of a matched row is updated, a new key
+        is inserted). It is loaded into a scratch table, then `DELETE ... USING` + `INSERT ... SELECT`
+        runs in one transaction: fakesnow emulates MERGE by joining the whole target table into a
+        temporary table, 0.4-1 s per batch and growing with the table; these two stay ~0.1 s at 1M rows.
+        """
         # the sink hands over conformed (lower-case) key names; the batch records keep the stream's names
         by_fold = {name.casefold(): name for name in schema["properties"]}
         record_keys = [by_fold.get(key.casefold(), key) for key in key_properties]
@@ -91,47 +103,43 @@ class FakesnowConnector(SnowflakeConnector):
             return 0
         target = str(full_table_name)
         scratch = f"{self._schema_prefix()}.FS_SCRATCH_{uuid.uuid4().hex[:12].upper()}"
-        columns = [self.format_identifier(name, safe=True) for name in schema["properties"]]
+        columns = ", ".join(self.format_identifier(name, safe=True) for name in schema["properties"])
         keys = [self.format_identifier(name, safe=True) for name in key_properties]
-        merge = (
-            f"merge into {target} d using {scratch} s on "
-            + " and ".join(f"d.{k} = s.{k}" for k in keys)
-            + " when matched then update set "
-            + ", ".join(f"d.{c} = s.{c}" for c in columns)
-            + f" when not matched then insert ({', '.join(columns)}) values ("
-            + ", ".join(f"s.{c}" for c in columns)
-            + ")"
-        )
-        with self._connect() as conn, conn.begin():  # SQLAlchemy rolls back what is not committed
+        matches = " and ".join(f"d.{k} = s.{k}" for k in keys)
+        # One session per batch (each return to the pool costs a ROLLBACK round trip). The target's
+        # sessions run with autocommit off: what follows a commit is one transaction until the next.
+        with self._connect() as conn:
             conn.exec_driver_sql(f"create table {scratch} as select * from {target} limit 0")
-        try:
-            self._load_parquet(scratch, schema, records)
-            with self._connect() as conn, conn.begin():
-                conn.exec_driver_sql(merge)
-        finally:
-            with self._connect() as conn, conn.begin():
+            conn.commit()
+            try:
+                self._load_parquet(conn, scratch, schema, records)
+                conn.exec_driver_sql(f"delete from {target} d using {scratch} s where {matches}")
+                conn.exec_driver_sql(f"insert into {target} ({columns}) select {columns} from {scratch}")
+                conn.commit()
+            except BaseException:
+                conn.rollback()  # neither the delete nor the insert: the batch is loaded again next run
+                raise
+            finally:
                 conn.exec_driver_sql(f"drop table if exists {scratch}")
+                conn.commit()
         return len(records)
 
     def _schema_prefix(self) -> str:
         return f"{self.config['database'].upper()}.{self.config['schema'].upper()}"
 
-    def _load_parquet(self, table: str, schema: dict, records: list[dict[str, Any]]) -> int:
-        """PUT one typed parquet file to the named stage and COPY it by column name."""
-        if not records:
-            return 0
+    def _load_parquet(self, conn: Connection, table: str, schema: dict, records: list[dict[str, Any]]) -> int:
+        """PUT one typed parquet file to the named stage and COPY it by column name (uncommitted)."""
         stage = f"{self._schema_prefix()}.{STAGE}"
         folder = uuid.uuid4().hex
         with tempfile.TemporaryDirectory(prefix="fakesnow-load-") as tmp:
             path = Path(tmp) / f"{folder}.parquet"
             count = staging.write_parquet(records, schema, path)
-            with self._connect() as conn, conn.begin():
-                if not self._stage_ready:
-                    conn.exec_driver_sql(f"create stage if not exists {stage}")
-                    self._stage_ready = True
-                conn.exec_driver_sql(f"put 'file://{path}' @{stage}/{folder}")
-                conn.exec_driver_sql(
-                    f"copy into {table} from @{stage}/{folder} "
-                    "file_format = (type = 'PARQUET') match_by_column_name = case_insensitive"
-                )
+            if not self._stage_ready:
+                conn.exec_driver_sql(f"create stage if not exists {stage}")
+                self._stage_ready = True
+            conn.exec_driver_sql(f"put 'file://{path}' @{stage}/{folder}")
+            conn.exec_driver_sql(
+                f"copy into {table} from @{stage}/{folder} "
+                "file_format = (type = 'PARQUET') match_by_column_name = case_insensitive"
+            )
         return count

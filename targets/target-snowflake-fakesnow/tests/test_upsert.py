@@ -73,3 +73,28 @@ def test_cli_entry_point_loads_and_echoes_state(fakesnow_kwargs: dict, tmp_path:
         "bookmarks": {"supplier_invoices": {"replication_key_value": "2026-11-20"}}
     }
     assert query(fakesnow_kwargs, "select count(*) from ANALYTICS.CLI.SUPPLIER_INVOICES") == [(10,)]
+
+
+def test_failed_upsert_batch_keeps_the_rows_it_would_replace(fakesnow_kwargs: dict, monkeypatch) -> None:
+    """The keyed delete and the insert are one transaction: a failure between them loses no loaded row."""
+    import pytest
+    from sqlalchemy.engine import Connection
+
+    config = target_config(fakesnow_kwargs, "ATOMIC", load_method="upsert")
+    load(config, "invoices_run1.singer")
+    before = _rows(fakesnow_kwargs, "ATOMIC")
+
+    real = Connection.exec_driver_sql
+
+    def fail_on_insert(self: Connection, statement: str, *args: object, **kwargs: object) -> object:
+        if statement.startswith("insert into"):
+            raise RuntimeError("warehouse went away")
+        return real(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "exec_driver_sql", fail_on_insert)
+    with pytest.raises(RuntimeError, match="warehouse went away"):
+        load(config, "invoices_run2.singer")
+    monkeypatch.undo()
+    assert _rows(fakesnow_kwargs, "ATOMIC") == before  # the 5 changed invoices: old values, not gone
+    scratch = query(fakesnow_kwargs, "show tables like 'FS_SCRATCH%' in schema ANALYTICS.ATOMIC")
+    assert scratch == []  # the scratch table is dropped on failure too
