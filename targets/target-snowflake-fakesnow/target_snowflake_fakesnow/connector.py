@@ -36,7 +36,7 @@ class FakesnowConnector(SnowflakeConnector):
     def get_connect_args(self) -> dict[str, Any]:
         """Stock args (auth method included) plus where fakesnow listens.
 
-        SQLAlchemy connect args override what the URL derives from the account. fakesnow's MERGE
+        SQLAlchemy connect args override what the URL derives from the account. fakesnow
         needs a current schema, so the session starts in the configured one.
         """
         args = super().get_connect_args()
