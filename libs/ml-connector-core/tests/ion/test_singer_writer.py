@@ -76,7 +76,7 @@ def test_no_line_lost_when_signals_interrupt_pipe_writes() -> None:
     import subprocess
     import time
 
-    child = subprocess.Popen(  # noqa: S603
+    child = subprocess.Popen(
         [sys.executable, "-c", _CHILD], stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"}
     )
     assert child.stdout is not None
