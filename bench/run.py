@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -234,19 +233,14 @@ def _snowflake_job(work: Path, sandbox: Any, *, name: str, state: str | None, pa
         "validate_records": False, "batch_size_rows": 2000,  # as meltano.d/snowflake.yml configures the loader
     })
     mapper = ("mapper-audit", [str(BIN / "mapper-audit"), "--config", str(mapper_cfg)])
-    own_cpu = _own_cpu_seconds()
+    own_cpu = process_cpu_seconds(os.getpid())
     result = run_pipeline(
         _tap_cmd(work, ion, state=state, page_size=page_size), [str(SNOWFLAKE_TARGET), "--config", str(target_cfg)],
         log_dir=work / name, mappers=[mapper],
     )
     # the emulators (ION, fakesnow) serve from this process's threads: its CPU over the run is theirs
-    result.cpu_seconds["sandbox"] = round(_own_cpu_seconds() - own_cpu, 2)
+    result.cpu_seconds["sandbox"] = round(process_cpu_seconds(os.getpid()) - own_cpu, 2)
     return _checked(result, work, name)
-
-
-def _own_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _snowflake_rows(sandbox: Any, streams: list[str]) -> dict[str, int]:

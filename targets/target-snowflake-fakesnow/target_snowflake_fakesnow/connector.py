@@ -134,8 +134,9 @@ class FakesnowConnector(SnowflakeConnector):
         with tempfile.TemporaryDirectory(prefix="fakesnow-load-") as tmp:
             path = Path(tmp) / f"{folder}.parquet"
             count = staging.write_parquet(records, schema, path)
-            if not self._stage_ready:
+            if not self._stage_ready:  # committed at once: a failed batch's rollback must not take it along
                 conn.exec_driver_sql(f"create stage if not exists {stage}")
+                conn.commit()
                 self._stage_ready = True
             conn.exec_driver_sql(f"put 'file://{path}' @{stage}/{folder}")
             conn.exec_driver_sql(
